@@ -1,0 +1,52 @@
+"""Bearer tokens for scripts: `POST/DELETE /api/v1/auth/token`."""
+from __future__ import annotations
+
+from flask import current_app
+from pydantic import BaseModel
+
+from app.auth import service
+from app.auth.service import AuthError
+from app.extensions import db, limiter
+from app.web.api import ApiResponse, api_blueprint, spec
+from app.web.auth import bearer_token, current_principal, is_failed_login
+
+bp = api_blueprint("auth_api", __name__, public=True)
+
+
+class TokenIn(BaseModel):
+    email: str
+    password: str
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class Detail(BaseModel):
+    detail: str
+
+
+@bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], deduct_when=is_failed_login)
+@spec.validate(json=TokenIn, resp=ApiResponse(HTTP_200=TokenOut, HTTP_401=Detail, HTTP_429=Detail),
+               tags=["auth"], security={})
+def issue_token(json: TokenIn):
+    """Exchange email and password for a bearer token (default lifetime 1 hour)."""
+    user = service.authenticate(json.email, json.password)
+    ttl = current_app.config["API_TOKEN_TTL_SECONDS"]
+    raw, _ = service.issue_token(user, ttl)
+    db.session.commit()
+    return {"access_token": raw, "token_type": "bearer", "expires_in": ttl}
+
+
+@bp.delete("/auth/token")
+@spec.validate(resp=ApiResponse("HTTP_204", HTTP_401=Detail), tags=["auth"])
+def revoke_token():
+    """Revoke the bearer token this request presents."""
+    if bearer_token() is None:
+        raise AuthError("Not authenticated")
+    service.revoke_token(current_principal().token_id)
+    db.session.commit()
+    return "", 204

@@ -1,0 +1,26 @@
+"""`flask create-user`."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from app.auth import service
+from app.auth.models import ROLES
+from app.extensions import db
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--agency", "agency_slug", required=True, help="Agency slug (created when missing).")
+@click.option("--role", type=click.Choice(ROLES), default="staff", show_default=True)
+@click.option("--password", envvar="USER_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Or set USER_PASSWORD.")
+@with_appcontext
+def create_user_command(email: str, agency_slug: str, role: str, password: str) -> None:
+    """Create a user (or add an existing one) as a member of an agency."""
+    if len(password) < 8:
+        raise click.BadParameter("must have at least 8 characters", param_hint="--password")
+    agency = service.create_agency(agency_slug.replace("-", " ").title(), agency_slug)
+    user = service.create_user(email, password, agency, role)
+    db.session.commit()
+    click.echo(f"User {user.email} is {role} of agency {agency.slug}")

@@ -1,0 +1,81 @@
+"""Agencies, users, memberships and API tokens."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+ROLES = ("admin", "manager", "owner", "staff", "accountant")
+
+
+def uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(primary_key=True, server_default=text("gen_random_uuid()"), default=uuid.uuid4)
+
+
+def created_at() -> Mapped[datetime]:
+    return mapped_column(server_default=func.now(), default=func.now())
+
+
+class Agency(db.Model):
+    __tablename__ = "agencies"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str]
+    slug: Mapped[str] = mapped_column(unique=True)
+    timezone: Mapped[str] = mapped_column(server_default="Europe/Berlin", default="Europe/Berlin")
+    created_at: Mapped[datetime] = created_at()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (Index("uq_users_email_lower", func.lower(text("email")), unique=True),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    email: Mapped[str]
+    password_hash: Mapped[str]
+    display_name: Mapped[str] = mapped_column(server_default="", default="")
+    is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
+    last_active_agency_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"))
+    # Rotated on logout and password change: old session cookies stop working.
+    session_nonce: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = created_at()
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[TeamMember]] = relationship(back_populates="user", lazy="selectin")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+
+class TeamMember(db.Model):
+    __tablename__ = "team_members"
+    __table_args__ = (
+        UniqueConstraint("user_id", "agency_id"),
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+    )
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str]
+    is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
+    created_at: Mapped[datetime] = created_at()
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class ApiToken(db.Model):
+    """A bearer token for scripts; only its SHA-256 digest is stored."""
+    __tablename__ = "api_tokens"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = created_at()
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

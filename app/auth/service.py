@@ -1,0 +1,180 @@
+"""Auth service: the only code that writes users, memberships and API tokens.
+
+Functions flush but never commit; the caller owns the transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from app.auth.models import ROLES, Agency, ApiToken, TeamMember, User
+from app.extensions import db
+from app.web.errors import DomainError
+
+password_hasher = PasswordHasher()  # argon2id with the library's current parameters
+
+
+class AuthError(DomainError):
+    status_code = 401
+
+
+INVALID_CREDENTIALS = "Incorrect email or password"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling and for which agency, with the role read from team_members."""
+    user: User
+    agency_id: uuid.UUID
+    role: str
+    token_id: uuid.UUID | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def hash_password(password: str) -> str:
+    return password_hasher.hash(password)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User:
+    """Check credentials; re-hash when argon2 parameters changed. Raises AuthError."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        password_hasher.hash(password)  # same cost whether the user exists or not
+        raise AuthError(INVALID_CREDENTIALS)
+    try:
+        password_hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise AuthError(INVALID_CREDENTIALS) from None
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def create_agency(name: str, slug: str) -> Agency:
+    agency = db.session.scalar(select(Agency).where(Agency.slug == slug))
+    if agency is None:
+        agency = Agency(name=name, slug=slug)
+        db.session.add(agency)
+        db.session.flush()
+    return agency
+
+
+def create_user(email: str, password: str, agency: Agency, role: str, display_name: str = "") -> User:
+    """Create the user (or reuse the existing one) and make it a member of the agency."""
+    if role not in ROLES:
+        raise DomainError(f"Unknown role {role!r}. Must be one of: {', '.join(ROLES)}")
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email.strip().lower(), password_hash=hash_password(password),
+                    display_name=display_name or email.split("@")[0], session_nonce=secrets.token_hex(16),
+                    last_active_agency_id=agency.id)
+        db.session.add(user)
+        db.session.flush()
+    membership = db.session.scalar(
+        select(TeamMember).where(TeamMember.user_id == user.id, TeamMember.agency_id == agency.id))
+    if membership is None:
+        db.session.add(TeamMember(user_id=user.id, agency_id=agency.id, role=role))
+    else:
+        membership.role = role
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Change the password and invalidate every existing browser session."""
+    user.password_hash = hash_password(password)
+    rotate_session_nonce(user)
+
+
+def rotate_session_nonce(user: User) -> None:
+    user.session_nonce = secrets.token_hex(16)
+    db.session.flush()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """flask-login loader: `<user id>:<nonce>`; a rotated nonce logs the cookie out."""
+    user_id, _, nonce = session_id.partition(":")
+    try:
+        user = db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or not user.is_active or not secrets.compare_digest(user.session_nonce, nonce):
+        return None
+    return user
+
+
+def active_membership(user: User, agency_id: uuid.UUID | None = None) -> TeamMember | None:
+    """The membership for `agency_id`, else the last active agency, else the first one."""
+    memberships = [m for m in user.memberships if m.is_active]
+    wanted = agency_id or user.last_active_agency_id
+    for membership in memberships:
+        if membership.agency_id == wanted:
+            return membership
+    return None if agency_id else (memberships[0] if memberships else None)
+
+
+def principal_for(user: User, agency_id: uuid.UUID | None = None,
+                  token_id: uuid.UUID | None = None) -> Principal | None:
+    membership = active_membership(user, agency_id)
+    if membership is None:
+        return None
+    return Principal(user=user, agency_id=membership.agency_id, role=membership.role, token_id=token_id)
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, ttl_seconds: int) -> tuple[str, ApiToken]:
+    """Return the raw token (shown once) and its stored, hashed row."""
+    membership = active_membership(user)
+    if membership is None:
+        raise AuthError(INVALID_CREDENTIALS)
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(token_hash=token_digest(raw), user_id=user.id, agency_id=membership.agency_id,
+                     expires_at=utcnow() + timedelta(seconds=ttl_seconds))
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def resolve_token(raw: str) -> Principal:
+    """Map a bearer token to its principal. Raises AuthError with the spec's messages."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(raw)))
+    if token is None or token.revoked_at is not None:
+        raise AuthError("Invalid authentication token")
+    if token.expires_at <= utcnow():
+        raise AuthError("Token has expired")
+    user = db.session.get(User, token.user_id)
+    principal = principal_for(user, token.agency_id, token.id) if user and user.is_active else None
+    if principal is None:
+        raise AuthError("Invalid authentication token")
+    token.last_used_at = utcnow()
+    return principal
+
+
+def revoke_token(token_id: uuid.UUID) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()

@@ -1,0 +1,90 @@
+"""Channel connections, sync logs (grouped into batches by batch_id) and rate overrides."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.auth.models import created_at, uuid_pk
+from app.extensions import db
+from app.inventory.models import updated_at
+
+PLATFORMS = ("airbnb", "booking_com", "expedia", "fewo_direkt", "google")
+CONNECTION_STATUSES = ("active", "inactive", "paused", "disabled", "error")
+OPERATION_TYPES = ("availability_update", "pricing_update", "bookings_sync", "bookings_import",
+                   "full_sync", "calendar_sync", "listing_update")
+DIRECTIONS = ("outbound", "inbound")
+SYNC_STATUSES = ("triggered", "queued", "running", "success", "failed", "cancelled")
+ACTIVE_SYNC_STATUSES = ("triggered", "queued", "running")
+
+
+class ChannelConnection(db.Model):
+    __tablename__ = "channel_connections"
+    __table_args__ = (
+        CheckConstraint(f"platform_type IN {PLATFORMS}", name="platform_type"),
+        CheckConstraint(f"status IN {CONNECTION_STATUSES}", name="status"),
+        Index("uq_channel_connections_property_platform", "agency_id", "property_id", "platform_type",
+              unique=True, postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_channel_connections_agency", "agency_id", "created_at"),
+    )
+    id: Mapped[uuid.UUID] = uuid_pk()
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    property_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    platform_type: Mapped[str]
+    platform_listing_id: Mapped[str | None]
+    status: Mapped[str] = mapped_column(server_default="active", default="active")
+    platform_metadata: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"), default=dict)
+    access_token_encrypted: Mapped[str | None]
+    refresh_token_encrypted: Mapped[str | None]
+    ical_import_url_encrypted: Mapped[str | None]
+    last_sync_at: Mapped[datetime | None]
+    last_error: Mapped[str | None]
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+    deleted_at: Mapped[datetime | None]
+
+
+class ChannelSyncLog(db.Model):
+    __tablename__ = "channel_sync_logs"
+    __table_args__ = (
+        CheckConstraint(f"operation_type IN {OPERATION_TYPES}", name="operation_type"),
+        CheckConstraint(f"direction IN {DIRECTIONS}", name="direction"),
+        CheckConstraint(f"status IN {SYNC_STATUSES}", name="status"),
+        Index("ix_channel_sync_logs_connection_created", "connection_id", text("created_at DESC")),
+        Index("ix_channel_sync_logs_task_id", "task_id"),
+        Index("ix_channel_sync_logs_tenant_created", "tenant_id", text("created_at DESC")),
+        Index("ix_channel_sync_logs_status_created", "status", text("created_at DESC")),
+        Index("ix_channel_sync_logs_batch_id", "batch_id"),
+        Index("ix_channel_sync_logs_connection_batch", "connection_id", "batch_id"),
+    )
+    id: Mapped[uuid.UUID] = uuid_pk()
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    connection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("channel_connections.id", ondelete="CASCADE"))
+    property_id: Mapped[uuid.UUID | None]
+    batch_id: Mapped[uuid.UUID | None]
+    operation_type: Mapped[str]
+    direction: Mapped[str] = mapped_column(server_default="outbound", default="outbound")
+    status: Mapped[str] = mapped_column(server_default="triggered", default="triggered")
+    details: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"), default=dict)
+    error: Mapped[str | None]
+    task_id: Mapped[str | None]
+    retry_count: Mapped[int] = mapped_column(server_default="0", default=0)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class ChannelRate(db.Model):
+    """Per-date price and minimum-stay overrides used by pricing pushes."""
+    __tablename__ = "channel_rates"
+    property_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("properties.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[date] = mapped_column(primary_key=True)
+    nightly_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    min_stay: Mapped[int | None]

@@ -1,0 +1,82 @@
+"""Configuration read from the environment (12-factor).
+
+Every variable is listed with its default and meaning in `.env.example`.
+Secrets have no default here; `TestConfig`-style overrides are passed to
+`create_app(config)` by the test suite.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """Accept 1/true/yes/on (any case) as true; anything else set is false."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in TRUE_WORDS
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Point plain postgres URLs at the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(env: Mapping[str, str] | None = None) -> dict:
+    env = os.environ if env is None else env
+    app_env = env.get("APP_ENV", "production")
+    database_url = env.get("DATABASE_URL", "")
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "ENCRYPTION_KEY": env.get("ENCRYPTION_KEY", ""),
+        "SOURCE_COMMIT": env.get("SOURCE_COMMIT") or None,
+        "DATABASE_URL": database_url,
+        "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "MODULES_ENABLED": env_bool(env, "MODULES_ENABLED", True),
+        "CHANNEL_MANAGER_ENABLED": env_bool(env, "CHANNEL_MANAGER_ENABLED", True),
+        "CHANNEL_MOCK_MODE": env_bool(env, "CHANNEL_MOCK_MODE", False),
+        "ENABLE_OPS_CONSOLE": env_bool(env, "ENABLE_OPS_CONSOLE", False),
+        "ENABLE_REDIS_HEALTHCHECK": env_bool(env, "ENABLE_REDIS_HEALTHCHECK", True),
+        "ENABLE_WORKER_HEALTHCHECK": env_bool(env, "ENABLE_WORKER_HEALTHCHECK", True),
+        "TRUST_PROXY_HEADERS": env_bool(env, "TRUST_PROXY_HEADERS", True),
+        "WORKER_EXPECTED_COUNT": env_int(env, "WORKER_EXPECTED_COUNT", 1),
+        "HEALTH_CHECK_TIMEOUT_SECONDS": env_float(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 1.5),
+        "DB_STARTUP_MAX_WAIT_SECONDS": env_float(env, "DB_STARTUP_MAX_WAIT_SECONDS", 60),
+        "DB_STARTUP_RETRY_INTERVAL_SECONDS": env_float(env, "DB_STARTUP_RETRY_INTERVAL_SECONDS", 2),
+        "DB_BACKGROUND_RECONNECT_ENABLED": env_bool(env, "DB_BACKGROUND_RECONNECT_ENABLED", True),
+        "DB_BACKGROUND_RECONNECT_INTERVAL_SECONDS": env_float(
+            env, "DB_BACKGROUND_RECONNECT_INTERVAL_SECONDS", 30),
+        "DB_STATEMENT_TIMEOUT_MS": env_int(env, "DB_STATEMENT_TIMEOUT_MS", 5000),
+        "DB_LOCK_TIMEOUT_MS": env_int(env, "DB_LOCK_TIMEOUT_MS", 2000),
+        "DB_CONNECT_TIMEOUT_SECONDS": env_int(env, "DB_CONNECT_TIMEOUT_SECONDS", 2),
+        "API_TOKEN_TTL_SECONDS": env_int(env, "API_TOKEN_TTL_SECONDS", 3600),
+        "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "10 per minute"),
+        "SESSION_COOKIE_SECURE": env_bool(env, "SESSION_COOKIE_SECURE", app_env != "development"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "ALLOWED_ORIGINS": [o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()],
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # CSRF tokens live as long as the session so pages left open keep working.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    }

@@ -1,0 +1,49 @@
+"""Structured logging: key=value lines, one per request, secrets masked."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, g, request
+
+SECRET_PATTERNS = (
+    (re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+@"), r"\1***@"),  # scheme://user:password@host
+    (re.compile(r"(?i)(password|secret|token|api_key)=([^\s&]+)"), r"\1=***"),
+)
+
+
+def mask_secrets(text: str) -> str:
+    for pattern, replacement in SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_secrets(super().format(record))
+
+
+def configure_logging(app: Flask) -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, MaskingFormatter) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(MaskingFormatter(
+            "%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"))
+        root.addHandler(handler)
+        root.setLevel(app.config["LOG_LEVEL"])
+    request_log = logging.getLogger("app.request")
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+
+    @app.after_request
+    def log_request(response):
+        duration_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        request_log.info("method=%s path=%s status=%s duration_ms=%.1f request_id=%s",
+                         request.method, request.path, response.status_code, duration_ms, g.get("request_id"))
+        return response

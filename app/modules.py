@@ -1,0 +1,86 @@
+"""The module registry: each domain declares its blueprints, dependencies and flag.
+
+`create_app` mounts enabled modules in dependency order. With
+`MODULES_ENABLED=false` the registry is skipped and the fixed fallback list
+is mounted instead (a kill-switch for a broken optional module).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+
+from flask import Flask
+
+log = logging.getLogger("app.modules")
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    blueprints: tuple[str, ...]  # "package.module:attribute"
+    depends_on: tuple[str, ...] = ()
+    flag: str | None = None
+
+
+MODULES = (
+    Module("health", ("app.ops.health:bp",)),
+    Module("auth", ("app.auth.views:bp", "app.auth.api:bp")),
+    Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth",)),
+    Module("inventory", (), depends_on=("auth",)),
+    Module("guests", (), depends_on=("auth", "inventory")),
+    Module("channels", (), depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
+    Module("ops", (), depends_on=("auth", "health")),
+)
+FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory")
+
+
+def load_blueprint(target: str):
+    module_name, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def dependency_order(modules: tuple[Module, ...]) -> list[Module]:
+    by_name = {m.name: m for m in modules}
+    ordered: list[Module] = []
+
+    def visit(module: Module, path: tuple[str, ...]):
+        if module in ordered:
+            return
+        if module.name in path:
+            raise RuntimeError(f"Module dependency cycle: {' -> '.join(path + (module.name,))}")
+        for dependency in module.depends_on:
+            if dependency not in by_name:
+                raise RuntimeError(f"Module {module.name} depends on unknown module {dependency}")
+            visit(by_name[dependency], path + (module.name,))
+        ordered.append(module)
+
+    for module in modules:
+        visit(module, ())
+    return ordered
+
+
+def enabled_modules(app: Flask) -> list[Module]:
+    if not app.config["MODULES_ENABLED"]:
+        log.warning("MODULES_ENABLED=false: mounting fallback modules %s", ", ".join(FALLBACK_MODULES))
+        return [m for m in dependency_order(MODULES) if m.name in FALLBACK_MODULES]
+    chosen = []
+    for module in dependency_order(MODULES):
+        if module.flag and not app.config[module.flag]:
+            log.info("Module %s disabled by %s=false (its routes answer 404)", module.name, module.flag)
+            continue
+        if any(dep not in {m.name for m in chosen} for dep in module.depends_on):
+            log.info("Module %s skipped: a dependency is not mounted", module.name)
+            continue
+        chosen.append(module)
+    log.info("Module registry: mounting %s", ", ".join(m.name for m in chosen))
+    return chosen
+
+
+def register_modules(app: Flask) -> list[str]:
+    mounted = enabled_modules(app)
+    for module in mounted:
+        for target in module.blueprints:
+            app.register_blueprint(load_blueprint(target))
+    app.extensions["modules"] = [m.name for m in mounted]
+    return app.extensions["modules"]

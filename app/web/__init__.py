@@ -1,0 +1,1 @@
+"""Cross-cutting web concerns: htmx helpers, error rendering, auth guards, API conventions."""

@@ -1,0 +1,90 @@
+"""Who is calling: browser session or bearer token, the agency in scope and role guards.
+
+`current_principal()` is resolved once per request. Role checks read
+team_members (never anything cached in a token). Rows of another agency are
+reported as 404 by the services, never 403.
+"""
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from flask import Blueprint, g, redirect, request, url_for
+from flask_login import current_user
+
+from app.auth import service as auth_service
+from app.auth.service import AuthError, Principal
+from app.extensions import csrf
+from app.web.errors import Forbidden
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def session_principal() -> Principal | None:
+    if not current_user.is_authenticated:
+        return None
+    return auth_service.principal_for(current_user._get_current_object())
+
+
+def current_principal() -> Principal | None:
+    if "principal" not in g:
+        raw = bearer_token()
+        g.principal = auth_service.resolve_token(raw) if raw else session_principal()
+    return g.principal
+
+
+def current_agency_id() -> uuid.UUID:
+    return current_principal().agency_id
+
+
+def authenticate_api_request():
+    """before_request of API blueprints: 401 without valid credentials, CSRF for cookie auth."""
+    if bearer_token() is None and request.method not in SAFE_METHODS:
+        csrf.protect()
+    if current_principal() is None:
+        raise AuthError("Not authenticated")
+
+
+def authenticate_page_request():
+    """before_request of page blueprints: send anonymous visitors to the login page."""
+    if current_principal() is None:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def protect_api(bp: Blueprint) -> Blueprint:
+    bp.before_request(authenticate_api_request)
+    return bp
+
+
+def protect_pages(bp: Blueprint) -> Blueprint:
+    bp.before_request(authenticate_page_request)
+    return bp
+
+
+def is_failed_login(response) -> bool:
+    """Rate limits on login and token endpoints count only failed attempts."""
+    return response.status_code == 401
+
+
+def has_role(*roles: str) -> bool:
+    principal = current_principal()
+    return principal is not None and principal.role in roles
+
+
+def require_role(*roles: str):
+    """Allow the view only for these roles; others get 403 (JSON or page)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not has_role(*roles):
+                raise Forbidden()
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,164 @@
+"""Domain errors and the single place that renders errors for API and pages.
+
+API paths (`/api/...`) always answer JSON in the documented shapes; pages get
+an HTML error page (or a banner fragment for htmx). Unexpected errors are
+logged with their traceback and answered without internals.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from werkzeug.exceptions import HTTPException, UnprocessableEntity
+from werkzeug.routing import BaseConverter
+
+log = logging.getLogger(__name__)
+
+DB_UNAVAILABLE = {"error": "service_unavailable", "message": "Database is temporarily unavailable."}
+FRIENDLY_MESSAGES = {
+    401: "Session expired. Please reload and log in again.",
+    403: "Not authorized to perform this action.",
+    404: "Not found.",
+    503: "Service temporarily unavailable. Try again shortly.",
+}
+
+
+class DomainError(Exception):
+    """Base of every business-rule error; subclasses set the HTTP status."""
+    status_code = 400
+
+    def __init__(self, detail: str | list = "", **extra):
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    def payload(self) -> dict:
+        return {"detail": self.detail, **self.extra}
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+    def __init__(self, detail: str = "Not authorized to perform this action"):
+        super().__init__(detail)
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class BadRequest(DomainError):
+    status_code = 400
+
+
+class ValidationFailed(DomainError):
+    """422 with field-level messages: `ValidationFailed.field("check_out", "...")`."""
+    status_code = 422
+
+    @classmethod
+    def field(cls, name: str, msg: str, type_: str = "value_error", loc_prefix: str = "body"):
+        return cls([{"loc": [loc_prefix, name], "msg": msg, "type": type_}])
+
+
+class ServiceUnavailable(DomainError):
+    """503 with `{"error": code, "message": ...}` (spec 20, service errors)."""
+    status_code = 503
+
+    def __init__(self, error: str, message: str):
+        super().__init__(message)
+        self.error = error
+
+    def payload(self) -> dict:
+        return {"error": self.error, "message": self.detail}
+
+
+class InvalidId(UnprocessableEntity):
+    def __init__(self, value: str):
+        super().__init__(f"Input should be a valid UUID, got {value[:64]!r}")
+
+
+class LenientUuidConverter(BaseConverter):
+    """Matches any path segment so a malformed id answers 422, not 404."""
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> uuid.UUID:
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            raise InvalidId(value) from None
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def is_schema_missing(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in ("42P01", "42703")
+
+
+def schema_out_of_date(what: str) -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "schema_out_of_date",
+        f"Database schema not installed or out of date: {what}. Run: flask db upgrade")
+
+
+def render_error(status: int, payload: dict, title: str | None = None):
+    if is_api_request():
+        return payload, status
+    message = payload.get("message") or payload.get("detail")
+    if not isinstance(message, str):
+        message = FRIENDLY_MESSAGES.get(status, "Unexpected error occurred")
+    template = "errors/_banner.html" if request.headers.get("HX-Request") else "errors/error.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return render_error(exc.status_code, exc.payload())
+
+    @app.errorhandler(InvalidId)
+    def invalid_id(exc: InvalidId):
+        return render_error(422, {"detail": [{"loc": ["path"], "msg": exc.description,
+                                              "type": "uuid_parsing"}]})
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_error(400, {"detail": f"CSRF check failed: {exc.description}"})
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):
+        return render_error(429, {"detail": "Too many attempts. Please wait a minute and try again."})
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render_error(exc.code or 500, {"detail": exc.description if exc.code != 404 else "Not Found"},
+                            title=exc.name)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        log.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
+
+    @app.errorhandler(ProgrammingError)
+    def programming_error(exc: ProgrammingError):
+        if is_schema_missing(exc):
+            err = schema_out_of_date(str(exc.orig).splitlines()[0])
+            return render_error(503, err.payload(), title="Database schema out of date")
+        return unexpected_error(exc)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500, {"detail": "Internal server error"}, title="Unexpected error")

@@ -1,0 +1,49 @@
+"""Page-wide helpers: navigation by role, template globals and security headers."""
+from __future__ import annotations
+
+from flask import Flask, current_app, url_for
+
+from app.web.auth import current_principal
+
+# (label, endpoint, roles allowed or None for every member, config flag or None)
+NAVIGATION = (
+    ("Dashboard", "dashboard.index", None, None),
+    ("Properties", "inventory.properties", None, None),
+    ("Bookings", "inventory.bookings", None, None),
+    ("Calendar", "inventory.calendar", None, None),
+    ("Guests", "guests.guests", None, None),
+    ("Connections", "channels.connections", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
+    ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
+    ("Ops", "ops.ops_index", ("admin",), "ENABLE_OPS_CONSOLE"),
+    ("RQ", "rq_dashboard.queues_overview", ("admin",), None),
+)
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+                           "base-uri 'self'; form-action 'self'")
+
+
+def navigation_items() -> list[dict]:
+    principal = current_principal()
+    if principal is None:
+        return []
+    items = []
+    for label, endpoint, roles, flag in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
+        if (roles and principal.role not in roles) or (flag and not current_app.config[flag]):
+            continue
+        items.append({"label": label, "url": url_for(endpoint), "endpoint": endpoint})
+    return items
+
+
+def register_page_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response

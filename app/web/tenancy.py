@@ -1,0 +1,32 @@
+"""Tenant scoping: every query of tenant-owned rows filters by the caller's agency.
+
+A row of another agency is reported exactly like a missing one (404), so ids
+do not leak.
+"""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, select
+
+from app.extensions import db
+from app.web.errors import NotFound
+
+
+def scoped(model, agency_id: uuid.UUID, agency_column: str = "agency_id") -> Select:
+    """`SELECT model WHERE <agency column> = agency_id` (and not soft-deleted, when it can be)."""
+    query = select(model).where(getattr(model, agency_column) == agency_id)
+    if hasattr(model, "deleted_at"):
+        query = query.where(model.deleted_at.is_(None))
+    return query
+
+
+def get_owned(model, agency_id: uuid.UUID, row_id: uuid.UUID, not_found: str,
+              agency_column: str = "agency_id", for_update: bool = False):
+    query = scoped(model, agency_id, agency_column).where(model.id == row_id)
+    if for_update:
+        query = query.with_for_update()
+    row = db.session.scalar(query)
+    if row is None:
+        raise NotFound(not_found)
+    return row

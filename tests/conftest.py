@@ -1,0 +1,152 @@
+"""Test infrastructure: a uniquely named database on the configured (or embedded)
+PostgreSQL, migrated to head; an unused Redis database; one app per session.
+
+Set DATABASE_URL / REDIS_URL to use existing servers; unset, the embedded
+servers of `app.devstack` are used (data under var/).
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+from redis import Redis
+
+from app import devstack
+
+pytest_plugins = ["tests.factories"]
+
+KEPT_TABLES = {"alembic_version"}
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """URL of a maintenance database on the server the tests may use."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield url
+        return
+    server = devstack.start_postgres(devstack.VAR_DIR / "postgres")
+    yield devstack.database_url(server, "postgres")
+
+
+def create_database(server_url: str, prefix: str = "fewo_test") -> str:
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, database_url: str) -> None:
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_server_url):
+    url = create_database(postgres_server_url)
+    yield url
+    drop_database(postgres_server_url, url)
+
+
+@pytest.fixture(scope="session")
+def redis_server_url():
+    url = os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    client = devstack.start_redis(Path(tempfile.mkdtemp(prefix="fewo-test-redis-")))
+    yield devstack.redis_url(client)
+    client.shutdown(nosave=True)
+
+
+def redis_with_db(url: str, db: int) -> str:
+    if url.startswith("unix://"):
+        return re.sub(r"\?.*$", "", url) + f"?db={db}"
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server_url):
+    """Claim an empty Redis database (1-15) for this run and flush it afterwards."""
+    for db in range(1, 16):
+        url = redis_with_db(redis_server_url, db)
+        client = Redis.from_url(url)
+        if client.dbsize() == 0 and client.set("fewo:test-claim", "1", nx=True):
+            yield url
+            client.flushdb()
+            return
+    pytest.fail("no empty Redis database (1-15) left for the tests")
+
+
+def build_config(database_url: str, redis_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://", "postgresql+psycopg://", 1),
+        "REDIS_URL": redis_url,
+        "SESSION_COOKIE_SECURE": False,
+        "DB_BACKGROUND_RECONNECT_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def app_config(database_url, redis_url):
+    return build_config(database_url, redis_url)
+
+
+@pytest.fixture(scope="session")
+def app(app_config):
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app(app_config)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request):
+    """Every test starts with empty tables and an empty Redis database."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} CASCADE")
+    Redis.from_url(app.config["REDIS_URL"]).flushdb()
+    Redis.from_url(app.config["REDIS_URL"]).set("fewo:test-claim", "1")
+
+
+@pytest.fixture
+def db_session(app):
+    from app.extensions import db
+
+    with app.app_context():
+        yield db.session
+        db.session.remove()

@@ -1,0 +1,130 @@
+"""Factories and client helpers, as fixtures returning callables."""
+from __future__ import annotations
+
+import re
+import secrets
+from functools import lru_cache
+
+import pytest
+from flask.testing import FlaskClient
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@lru_cache(maxsize=4)
+def password_hash(password: str) -> str:
+    from app.auth.service import hash_password
+
+    return hash_password(password)
+
+
+class CsrfClient(FlaskClient):
+    """Sends the page's CSRF token in the X-CSRFToken header, as htmx does."""
+    csrf_token: str | None = None
+
+    def open(self, *args, **kwargs):
+        method = kwargs.get("method", "GET").upper()
+        if self.csrf_token and method not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def refresh_csrf(self, path: str = "/login") -> str:
+        match = CSRF_META.search(self.get(path).get_data(as_text=True))
+        self.csrf_token = match.group(1) if match else None
+        return self.csrf_token
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CsrfClient
+    return app.test_client()
+
+
+@pytest.fixture
+def make_agency(app):
+    from app.auth.models import Agency
+    from app.extensions import db
+
+    def make(name: str | None = None):
+        slug = name.lower().replace(" ", "-") if name else f"agency-{secrets.token_hex(3)}"
+        with app.app_context():
+            agency = Agency(name=name or slug.title(), slug=slug)
+            db.session.add(agency)
+            db.session.commit()
+            db.session.refresh(agency)
+            db.session.expunge(agency)
+        return agency
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_agency):
+    from app.auth.models import TeamMember, User
+    from app.extensions import db
+
+    def make(role: str = "admin", agency=None, email: str | None = None, password: str = DEFAULT_PASSWORD):
+        agency = agency or make_agency()
+        with app.app_context():
+            user = User(email=email or f"{role}-{secrets.token_hex(3)}@example.com",
+                        password_hash=password_hash(password), display_name=role.title(),
+                        session_nonce=secrets.token_hex(16), last_active_agency_id=agency.id)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(TeamMember(user_id=user.id, agency_id=agency.id, role=role))
+            db.session.commit()
+            db.session.refresh(user)
+            user.agency = agency
+            db.session.expunge(user)
+        return user
+    return make
+
+
+@pytest.fixture
+def login(app):
+    def do_login(client: CsrfClient, user, password: str = DEFAULT_PASSWORD):
+        client.refresh_csrf("/login")
+        response = client.post("/login", data={"email": user.email, "password": password,
+                                               "csrf_token": client.csrf_token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        client.refresh_csrf("/")
+        return client
+    return do_login
+
+
+@pytest.fixture
+def logged_in(app, make_user, login):
+    """A new client logged in as a new user of the given role (and agency)."""
+    def make(role: str = "admin", agency=None):
+        app.test_client_class = CsrfClient
+        user = make_user(role=role, agency=agency)
+        client = login(app.test_client(), user)
+        client.user = user
+        return client
+    return make
+
+
+@pytest.fixture
+def api_token(app):
+    from app.auth import service
+    from app.extensions import db
+
+    def issue(user, ttl_seconds: int = 3600) -> str:
+        with app.app_context():
+            raw, _ = service.issue_token(db.session.merge(user), ttl_seconds)
+            db.session.commit()
+        return raw
+    return issue
+
+
+@pytest.fixture
+def bearer(api_token):
+    def headers(user) -> dict:
+        return {"Authorization": f"Bearer {api_token(user)}"}
+    return headers
+
+
+def hx(headers: dict | None = None) -> dict:
+    return {"HX-Request": "true", **(headers or {})}

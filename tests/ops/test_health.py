@@ -1,0 +1,116 @@
+"""Liveness, readiness (GET and HEAD), and degraded mode with self-heal."""
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import build_config
+from tests.factories import CsrfClient
+from tests.tcp_proxy import TcpProxy, postgres_target
+
+
+def test_health_is_always_up(client):
+    for method in ("get", "head"):
+        response = getattr(client, method)("/health")
+        assert response.status_code == 200
+    body = client.get("/health").get_json()
+    assert body["status"] == "up" and body["service"] == "pms" and "version" in body and "commit" in body
+    assert client.head("/health").data == b""
+
+
+def test_readiness_reports_components(client):
+    response = client.get("/health/ready")
+    body = response.get_json()
+    assert body["components"]["db"]["status"] == "up"
+    assert body["components"]["db"]["details"]["schema"] == "current"
+    assert body["components"]["redis"]["status"] == "up"
+    assert "worker" in body["components"] and body["checked_at"].endswith("Z")
+    # no worker runs in this test: degraded is 200, strict turns it into 503
+    assert body["status"] == "degraded" and response.status_code == 200
+    assert client.get("/health/ready?strict=1").status_code == 503
+    assert client.head("/health/ready?strict=1").status_code == 503
+    assert client.head("/health/ready").data == b""
+
+
+def test_readiness_with_checks_switched_off(database_url, redis_url, app):
+    from app import create_app
+
+    quiet = create_app(build_config(database_url, redis_url, ENABLE_WORKER_HEALTHCHECK=False,
+                                   ENABLE_REDIS_HEALTHCHECK=False))
+    body = quiet.test_client().get("/health/ready").get_json()
+    assert body["status"] == "up"
+    assert body["components"]["worker"] == {"status": "up", "details": {"skipped": True}}
+
+
+def test_redis_down_is_degraded_not_down(database_url, app):
+    from app import create_app
+
+    no_redis = create_app(build_config(database_url, "redis://127.0.0.1:1/0"))
+    response = no_redis.test_client().get("/health/ready")
+    body = response.get_json()
+    assert response.status_code == 200 and body["status"] == "degraded"
+    assert body["components"]["redis"]["status"] == "down" and body["components"]["redis"]["error"]
+
+
+def proxied_url(database_url: str, port: int) -> str:
+    parts = urlsplit(database_url)
+    return f"postgresql://postgres@127.0.0.1:{port}{parts.path}"
+
+
+@pytest.fixture
+def db_proxy(database_url):
+    proxy = TcpProxy(postgres_target(database_url))
+    yield proxy
+    proxy.stop()
+
+
+def test_degraded_mode_at_start_then_heals(database_url, redis_url, app, db_proxy, caplog):
+    from app import create_app
+
+    caplog.set_level(logging.INFO)
+    config = build_config(proxied_url(database_url, db_proxy.port), redis_url,
+                         DB_STARTUP_MAX_WAIT_SECONDS=1, DB_STARTUP_RETRY_INTERVAL_SECONDS=0.3)
+    started = time.monotonic()
+    degraded = create_app(config)
+    assert time.monotonic() - started < 5
+    assert "Database connection attempt 1 failed" in caplog.text
+    assert "App will start in DEGRADED MODE (DB unavailable)" in caplog.text
+    client = degraded.test_client()
+    assert client.get("/health").status_code == 200
+    ready = client.get("/health/ready")
+    assert ready.status_code == 503 and ready.get_json()["components"]["db"]["status"] == "down"
+    api = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "x"})
+    assert (api.status_code, api.get_json()) == (503, {"error": "service_unavailable",
+                                                       "message": "Database is temporarily unavailable."})
+    degraded.test_client_class = CsrfClient
+    browser = degraded.test_client()
+    browser.refresh_csrf()
+    page = browser.post("/login", data={"email": "a@example.com", "password": "x",
+                                        "csrf_token": browser.csrf_token})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 503 and "Database unavailable" in text and "Traceback" not in text
+
+    db_proxy.start()
+    assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"
+    degraded.extensions["database_monitor"].poll_once()
+    assert "App is now in NORMAL MODE (DB available)" in caplog.text
+
+
+def test_database_outage_while_running_answers_503_quickly(database_url, redis_url, app, db_proxy):
+    from app import create_app
+
+    db_proxy.start()
+    running = create_app(build_config(proxied_url(database_url, db_proxy.port), redis_url))
+    client = running.test_client()
+    assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"
+    db_proxy.stop()
+    started = time.monotonic()
+    ready = client.get("/health/ready")
+    assert ready.status_code == 503 and time.monotonic() - started < 3
+    api = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "x"})
+    assert api.status_code == 503 and api.get_json()["error"] == "service_unavailable"
+    db_proxy.start()
+    assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"

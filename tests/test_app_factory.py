@@ -1,0 +1,83 @@
+"""App factory: module registry, flags, error pages, security headers."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from app.modules import MODULES, Module, dependency_order
+from tests.conftest import build_config
+
+
+def test_modules_mount_in_dependency_order(app):
+    mounted = app.extensions["modules"]
+    for module in MODULES:
+        for dependency in module.depends_on:
+            assert mounted.index(dependency) < mounted.index(module.name)
+
+
+def test_dependency_cycle_is_reported():
+    cyclic = (Module("a", (), depends_on=("b",)), Module("b", (), depends_on=("a",)))
+    with pytest.raises(RuntimeError, match="cycle"):
+        dependency_order(cyclic)
+
+
+def test_kill_switch_mounts_fallback_list(database_url, redis_url, app, caplog):
+    from app import create_app
+
+    caplog.set_level(logging.INFO)
+    fallback = create_app(build_config(database_url, redis_url, MODULES_ENABLED=False))
+    assert fallback.extensions["modules"] == ["health", "auth", "dashboard", "inventory"]
+    assert "MODULES_ENABLED=false: mounting fallback modules" in caplog.text
+
+
+def test_channel_manager_flag_unmounts_channels(database_url, redis_url, app, caplog):
+    from app import create_app
+
+    caplog.set_level(logging.INFO)
+    without = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False))
+    assert "channels" not in without.extensions["modules"]
+    assert "channels" in app.extensions["modules"]
+    assert "Module channels disabled by CHANNEL_MANAGER_ENABLED=false" in caplog.text
+    response = without.test_client().get("/api/v1/channel-connections/")
+    assert (response.status_code, response.get_json()) == (404, {"detail": "Not Found"})
+
+
+def test_unknown_routes(client):
+    api = client.get("/api/v1/does-not-exist")
+    assert (api.status_code, api.get_json()) == (404, {"detail": "Not Found"})
+    page = client.get("/does-not-exist")
+    assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_security_headers(client):
+    headers = client.get("/login").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    client.refresh_csrf()
+    response = client.post("/login", data={"email": user.email, "password": "correct-horse-battery",
+                                           "csrf_token": client.csrf_token})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_missing_configuration_is_explained():
+    from app import create_app
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": "", "DATABASE_URL": "", "REDIS_URL": ""})
+
+
+def test_openapi_document_and_docs_page(client):
+    document = client.get("/openapi.json").get_json()
+    assert "/api/v1/auth/token" in document["paths"]
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/api/v1/auth/token" in docs.get_data(as_text=True)

@@ -1,0 +1,93 @@
+"""Migrations: empty database -> head -> base, and the exclusion constraints."""
+from __future__ import annotations
+
+import psycopg
+import pytest
+from flask_migrate import downgrade, upgrade
+
+from tests.conftest import create_database, drop_database, build_config
+
+EXCLUSION_CONSTRAINTS = {
+    ("availability_blocks", "availability_blocks_no_overlap"),
+    ("bookings", "no_double_bookings"),
+    ("inventory_ranges", "inventory_ranges_no_overlap"),
+}
+
+
+@pytest.fixture
+def empty_database(postgres_server_url):
+    url = create_database(postgres_server_url, prefix="fewo_migrate")
+    yield url
+    drop_database(postgres_server_url, url)
+
+
+def tables(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
+    return {r[0] for r in rows}
+
+
+def test_upgrade_to_head_and_downgrade_to_base(empty_database, redis_url):
+    from app import create_app
+    from app.ops.database import code_head_revision
+
+    app = create_app(build_config(empty_database, redis_url))
+    with app.app_context():
+        upgrade()
+        with psycopg.connect(empty_database) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == code_head_revision()
+        assert {"bookings", "inventory_ranges", "channel_sync_logs", "team_members"} <= tables(empty_database)
+        downgrade(revision="base")
+    assert tables(empty_database) == {"alembic_version"}
+
+
+def test_exactly_the_three_exclusion_constraints(app, database_url):
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'x'")
+        assert set(rows.fetchall()) == EXCLUSION_CONSTRAINTS
+
+
+@pytest.mark.parametrize("statement", [
+    # two occupying bookings over the same nights
+    """INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
+       VALUES (%(a)s, %(p)s, '2030-01-03', '2030-01-06', 'confirmed')""",
+    # a second block over the first one
+    """INSERT INTO availability_blocks (agency_id, property_id, start_date, end_date)
+       VALUES (%(a)s, %(p)s, '2030-01-04', '2030-01-05')""",
+    # a second active inventory range
+    """INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind, source_id)
+       VALUES (%(a)s, %(p)s, '2030-01-05', '2030-01-07', 'block', gen_random_uuid())""",
+])
+def test_exclusion_constraints_reject_overlaps(app, database_url, statement):
+    with psycopg.connect(database_url) as conn:
+        ids = seed_overlap_rows(conn)
+        with pytest.raises(psycopg.errors.ExclusionViolation):
+            conn.execute(statement, ids)
+
+
+def test_back_to_back_and_released_ranges_are_allowed(app, database_url):
+    with psycopg.connect(database_url) as conn:
+        ids = seed_overlap_rows(conn)
+        conn.execute("""INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
+                        VALUES (%(a)s, %(p)s, '2030-01-06', '2030-01-08', 'confirmed')""", ids)
+        conn.execute("""INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
+                        VALUES (%(a)s, %(p)s, '2030-01-01', '2030-01-09', 'inquiry')""", ids)
+        conn.execute("""INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind,
+                        source_id, state) VALUES (%(a)s, %(p)s, '2030-01-01', '2030-01-09', 'booking',
+                        gen_random_uuid(), 'released')""", ids)
+        conn.rollback()
+
+
+def seed_overlap_rows(conn) -> dict:
+    agency = conn.execute("INSERT INTO agencies (name, slug) VALUES ('A', 'a-' || gen_random_uuid()) "
+                          "RETURNING id").fetchone()[0]
+    prop = conn.execute("INSERT INTO properties (agency_id, name, ical_token) VALUES (%s, 'P', "
+                        "gen_random_uuid()::text) RETURNING id", (agency,)).fetchone()[0]
+    ids = {"a": agency, "p": prop}
+    conn.execute("""INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
+                    VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06', 'confirmed')""", ids)
+    conn.execute("""INSERT INTO availability_blocks (agency_id, property_id, start_date, end_date)
+                    VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06')""", ids)
+    conn.execute("""INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind, source_id)
+                    VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06', 'booking', gen_random_uuid())""", ids)
+    return ids
