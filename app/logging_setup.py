@@ -33,6 +33,7 @@ def configure_logging(app: Flask) -> None:
             "%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"))
         root.addHandler(handler)
         root.setLevel(app.config["LOG_LEVEL"])
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     request_log = logging.getLogger("app.request")
 
     @app.before_request
