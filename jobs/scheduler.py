@@ -13,6 +13,7 @@ that runs a job imports it.
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 from collections.abc import Mapping
@@ -51,6 +52,19 @@ def periodic_jobs(config: Mapping) -> tuple[PeriodicJob, ...]:
         minutes = config["CHANNELS_SCHEDULED_SYNC_MINUTES"]
         jobs.append(PeriodicJob("jobs.channels.run_scheduled_syncs", "channels", f"*/{minutes} * * * *"))
     return tuple(jobs)
+
+
+def shipped(jobs: tuple[PeriodicJob, ...]) -> tuple[PeriodicJob, ...]:
+    """The jobs whose module exists in this deploy; a missing one is logged, not scheduled
+    (it would fail every run)."""
+    present = []
+    for job in jobs:
+        module = job.func.rpartition(".")[0]
+        if importlib.util.find_spec(module) is None:
+            log.warning("Periodic job %s not scheduled: module %s not found", job.func, module)
+        else:
+            present.append(job)
+    return tuple(present)
 
 
 class PeriodicCronJob(CronJob):

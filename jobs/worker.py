@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 
 import click
 from flask import Flask, current_app
@@ -20,7 +21,7 @@ from app.extensions import db
 from app.version import code_version
 from jobs import QUEUES, set_worker_app
 from jobs.preflight import database_endpoint, redis_endpoint, wait_for_dependencies
-from jobs.scheduler import PeriodicScheduler, periodic_jobs
+from jobs.scheduler import PeriodicScheduler, periodic_jobs, shipped
 
 log = logging.getLogger("app.worker")
 
@@ -77,7 +78,8 @@ def fresh_pool_in_each_job(app: Flask) -> None:
 
 
 def build_worker(app: Flask) -> PmsWorker:
-    worker = PmsWorker(list(QUEUES), connection=Redis.from_url(app.config["REDIS_URL"]), worker_ttl=WORKER_TTL)
+    worker = PmsWorker(list(QUEUES), connection=Redis.from_url(app.config["REDIS_URL"]), worker_ttl=WORKER_TTL,
+                       name=f"pms-worker.{socket.gethostname()}.{os.getpid()}")
     worker.code_version = code_version()
     return worker
 
@@ -95,7 +97,7 @@ def worker_command(burst: bool) -> None:
     fresh_pool_in_each_job(app)
     worker = build_worker(app)
     log.info("====== RQ Worker Starting ====== %s (code version %s)", worker.name, worker.code_version)
-    periodic = PeriodicScheduler(Redis.from_url(app.config["REDIS_URL"]), periodic_jobs(app.config),
+    periodic = PeriodicScheduler(Redis.from_url(app.config["REDIS_URL"]), shipped(periodic_jobs(app.config)),
                                  app.config["WORKER_JOB_TIMEOUT"], name=worker.name)
     if not burst:
         periodic.start_thread()

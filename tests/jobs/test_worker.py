@@ -115,7 +115,7 @@ def test_worker_starts_when_the_database_opens_then_stops_gracefully(
     client = web.test_client()
     wait_until(lambda: client.get("/health/ready?strict=1").status_code == 200)
     workers = client.get("/health/ready").get_json()["components"]["worker"]["details"]["workers"]
-    assert [w["version"] for w in workers] == [WORKER_VERSION]
+    assert [w["version"] for w in workers] == [WORKER_VERSION] and workers[0]["name"].startswith("pms-worker.")
 
     conn = Redis.from_url(redis_url)
     with web.app_context():

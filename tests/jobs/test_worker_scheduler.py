@@ -92,3 +92,13 @@ def test_a_running_scheduler_thread_enqueues_and_resigns(conn, app):
     assert conn.get(LEASE_KEY) is None and CronScheduler.all(conn) == []
     job = Queue("maintenance", connection=conn).get_jobs()[0]
     assert job.timeout == 300 and job.id.startswith("periodic-jobs-maintenance-")
+
+
+def test_jobs_of_a_missing_module_are_not_scheduled(caplog):
+    from jobs.scheduler import PeriodicJob, shipped
+
+    present = PeriodicJob("tests.jobs.helpers.nap", "default", "* * * * *")
+    missing = PeriodicJob("jobs.not_shipped.run_something", "default", "* * * * *")
+    assert shipped((present, missing)) == (present,)
+    assert "Periodic job jobs.not_shipped.run_something not scheduled: module jobs.not_shipped not found" \
+        in caplog.text

@@ -6,23 +6,8 @@ import socket
 import time
 
 import pytest
-from redis import Redis
 
 from tests.conftest import build_config
-
-
-@pytest.fixture
-def register_worker(app):
-    """Register a worker exactly as a starting `flask worker` does (RQ's birth registration)."""
-    from jobs import QUEUES
-    from jobs.worker import PmsWorker
-
-    def register(version: str | None, name: str | None = None) -> PmsWorker:
-        worker = PmsWorker(list(QUEUES), connection=Redis.from_url(app.config["REDIS_URL"]), name=name)
-        worker.code_version = version
-        worker.register_birth()
-        return worker
-    return register
 
 
 @pytest.fixture
