@@ -20,7 +20,8 @@ RUN useradd --create-home --uid 10001 --user-group fewo
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
-COPY --chown=fewo:fewo . .
+# Code stays owned by root: the app user can read and run it, never rewrite it.
+COPY . .
 RUN chmod 0755 scripts/*.sh
 
 USER fewo

@@ -25,11 +25,9 @@ def access_diagnostics() -> dict:
     """What the Access Denied page shows so an operator can see why."""
     principal = current_principal()
     user = principal.user
-    active = [m for m in user.memberships if m.is_active]
-    return {"user_id": user.id, "email": user.email, "memberships": len(active),
-            "role": principal.role, "agency_id": principal.agency_id,
-            "last_active_agency_id": user.last_active_agency_id,
-            "error": None if active else "No active team_members record found"}
+    return {"user_id": user.id, "email": user.email,
+            "memberships": sum(1 for m in user.memberships if m.is_active), "role": principal.role,
+            "agency_id": principal.agency_id, "last_active_agency_id": user.last_active_agency_id}
 
 
 @bp.before_request

@@ -99,6 +99,7 @@ def test_worker_exits_non_zero_when_the_database_never_comes(worker_env, start_w
     assert "====== RQ Worker Configuration ======" in output and "Waiting for Database" in output
     assert "✗ Database not reachable" in output and "TCP connect failed" in output
     assert "Dependencies not ready after 1s" in output and "RQ Worker Starting" not in output
+    assert "Database connection attempt" not in output  # the web's startup retries do not run first
     assert "hunter2-pw" not in output and "postgres:***@127.0.0.1" in output
 
 
