@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bench.measure import Outcome
 
-BENCHMARKS = ("booking", "contention", "availability")
+BENCHMARKS = ("booking", "contention", "availability", "sync", "logs", "purge", "pageweight")
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,18 @@ class Scale:
     contention_rounds: int
     availability_bookings: int
     availability_requests: int
+    sync_operations: int
+    log_connections: int
+    log_rows: int
+    log_requests: int
 
 
 SCALES = {
     "smoke": Scale(bookings_per_client={1: 5, 8: 2}, contention_rounds=2, availability_bookings=400,
-                   availability_requests=10),
+                   availability_requests=10, sync_operations=8, log_connections=4, log_rows=2000, log_requests=5),
     "full": Scale(bookings_per_client={1: 500, 8: 150}, contention_rounds=100, availability_bookings=10_000,
-                  availability_requests=1000),
+                  availability_requests=1000, sync_operations=1000, log_connections=200, log_rows=1_000_000,
+                  log_requests=200),
 }
 
 

@@ -66,3 +66,15 @@ def timed_loop(count: int, operation: Callable[[int], None]) -> dict:
 def parallel_loops(clients: int, per_client: int, make_operation: Callable[[int], Callable[[int], None]]) -> list:
     """`clients` processes each running its own operation `per_client` times, released together."""
     return run_clients(clients, lambda index, _barrier: timed_loop(per_client, make_operation(index)))
+
+
+def make_connections(stack: Stack, count: int, prefix: str) -> list[uuid.UUID]:
+    """Active mock-mode Airbnb connections, one per new property, created through the service."""
+    from app.channels import service
+    from app.extensions import db
+
+    properties = make_properties(stack, count, prefix)
+    with stack.app.app_context():
+        ids = [service.create_connection(stack.agency_id, property_id, "airbnb").id for property_id in properties]
+        db.session.commit()
+    return ids
