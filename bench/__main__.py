@@ -19,6 +19,7 @@ class Scale:
     availability_bookings: int
     availability_requests: int
     sync_operations: int
+    sync_workers: tuple
     log_connections: int
     log_rows: int
     log_requests: int
@@ -26,10 +27,11 @@ class Scale:
 
 SCALES = {
     "smoke": Scale(bookings_per_client={1: 5, 8: 2}, contention_rounds=2, availability_bookings=400,
-                   availability_requests=10, sync_operations=8, log_connections=4, log_rows=2000, log_requests=5),
-    "full": Scale(bookings_per_client={1: 500, 8: 150}, contention_rounds=100, availability_bookings=10_000,
-                  availability_requests=1000, sync_operations=1000, log_connections=200, log_rows=1_000_000,
-                  log_requests=200),
+                   availability_requests=10, sync_operations=8, sync_workers=(2,), log_connections=4,
+                   log_rows=2000, log_requests=5),
+    "full": Scale(bookings_per_client={1: 300, 8: 100}, contention_rounds=100, availability_bookings=10_000,
+                  availability_requests=500, sync_operations=1000, sync_workers=(1, 2, 4), log_connections=200,
+                  log_rows=1_000_000, log_requests=200),
 }
 
 
@@ -42,8 +44,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run(names: list[str], scale_name: str, record: bool, note: str = "") -> str:
-    """Run the benchmarks in one fresh stack; returns the rendered results."""
+def run(names: list[str], scale_name: str, record: bool, note: str = "") -> tuple[str, Outcome]:
+    """Run the benchmarks in one fresh stack; returns the rendered results and the rows."""
     from bench import report
     from bench.stack import Stack
 
@@ -62,7 +64,7 @@ def run(names: list[str], scale_name: str, record: bool, note: str = "") -> str:
     print(text)
     if record:
         report.append(text)
-    return text
+    return text, outcome
 
 
 # Channels simulate their calls in-process without the artificial delay, so the figures show the

@@ -42,24 +42,28 @@ def run(stack: Stack, scale) -> Outcome:
     start, end = date.today(), date.today() + timedelta(days=WINDOW_DAYS)
     statement, parameters = service_statements(stack, lambda: service.get_availability(
         stack.agency_id, property_id, service.Stay(start, end)))[-1]
-    session = api_session(stack.token())
     url = f"{stack.web().url}/api/v1/availability"
     query = {"property_id": str(property_id), "from_date": start.isoformat(), "to_date": end.isoformat()}
+    with api_session(stack.token()) as session:
+        api, expected = api_samples(session, url, query, scale.availability_requests)
+    with stack.connect() as conn:
+        def call_sql(_number: int) -> None:
+            conn.execute(statement, parameters).fetchall()
+        timed(lambda: call_sql(0))  # warm the connection's plan cache like the app's pool is warm
+        bare = timed_loop(scale.availability_requests, call_sql)["latencies"]
+    outcome = Outcome(rows=latency_rows(NAME, f"{scale.availability_bookings} bookings, {expected} ranges in "
+                                        f"{WINDOW_DAYS} days", api, bare, p99_target_ms=P99_TARGET_MS))
+    outcome.notes.append(f"availability: the service's range query\n{statement}\n\n"
+                         + explain(stack, statement, parameters))
+    return outcome
+
+
+def api_samples(session, url: str, query: dict, count: int) -> tuple[list[float], int]:
+    """Latencies of `count` availability requests, and the number of ranges each answer holds."""
     expected = len(session.get(url, params=query, timeout=30).json()["ranges"])
 
     def call_api(_number: int) -> None:
         response = session.get(url, params=query, timeout=30)
         if response.status_code != 200 or len(response.json()["ranges"]) != expected:
             raise RuntimeError(f"availability answered {response.status_code}")
-
-    with stack.connect() as conn:
-        def call_sql(_number: int) -> None:
-            conn.execute(statement, parameters).fetchall()
-        timed(lambda: call_sql(0))  # warm the connection's plan cache like the app's pool is warm
-        bare = timed_loop(scale.availability_requests, call_sql)["latencies"]
-    api = timed_loop(scale.availability_requests, call_api)["latencies"]
-    outcome = Outcome(rows=latency_rows(NAME, f"{scale.availability_bookings} bookings, {expected} ranges in "
-                                        f"{WINDOW_DAYS} days", api, bare, p99_target_ms=P99_TARGET_MS))
-    outcome.notes.append(f"availability: the service's range query\n{statement}\n\n"
-                         + explain(stack, statement, parameters))
-    return outcome
+    return timed_loop(count, call_api)["latencies"], expected

@@ -72,7 +72,17 @@ def run(stack: Stack, scale) -> Outcome:
     connections = make_connections(stack, scale.log_connections, "Logged")
     load_logs(stack, connections, scale.log_rows)
     batches = sample_batches(stack, scale.log_requests)
-    session, base = api_session(stack.token()), f"{stack.web().url}/api/v1/channel-connections"
+    outcome = Outcome()
+    with api_session(stack.token()) as session:
+        outcome.rows += request_rows(session, f"{stack.web().url}/api/v1/channel-connections", batches, scale)
+    outcome.notes.append("logs: the logs panel fragment is an HTML view of the same service call "
+                         "(list_sync_logs); it is measured here once the connections page exists")
+    outcome.notes += plans(stack, *random.choice(batches))
+    return outcome
+
+
+def request_rows(session, base: str, batches: list[tuple], scale) -> list:
+    """p50/p99 rows of each logs/batches endpoint, cycling through the sampled batches."""
     pages = {
         "sync-logs API page (50)": lambda c, b: f"{base}/{c}/sync-logs?limit=50",
         "sync-logs API page, status=failed": lambda c, b: f"{base}/{c}/sync-logs?limit=50&status=failed",
@@ -80,7 +90,7 @@ def run(stack: Stack, scale) -> Outcome:
         "batch list (50)": lambda c, b: f"{base}/{c}/sync-batches?limit=50",
         "batch detail": lambda c, b: f"{base}/{c}/sync-batches/{b}",
     }
-    outcome = Outcome()
+    rows = []
     for label, url_of in pages.items():
         def fetch(number: int, url_of=url_of) -> None:
             response = session.get(url_of(*batches[number % len(batches)]), timeout=30)
@@ -88,9 +98,5 @@ def run(stack: Stack, scale) -> Outcome:
                 raise RuntimeError(f"{response.url} answered {response.status_code}")
         fetch(0)
         samples = timed_loop(scale.log_requests, fetch)["latencies"]
-        outcome.rows += latency_rows(NAME, f"{scale.log_rows:,} rows: {label}", samples,
-                                     p99_target_ms=P99_TARGET_MS)
-    outcome.notes.append("logs: the logs panel fragment is an HTML view of the same service call "
-                         "(list_sync_logs); it is measured here once the connections page exists")
-    outcome.notes += plans(stack, *random.choice(batches))
-    return outcome
+        rows += latency_rows(NAME, f"{scale.log_rows:,} rows: {label}", samples, p99_target_ms=P99_TARGET_MS)
+    return rows

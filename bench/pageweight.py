@@ -61,16 +61,15 @@ def weigh(session: requests.Session, url: str) -> tuple[int, int, int, int]:
 
 
 def run(stack: Stack, scale) -> Outcome:
-    base = stack.web().url
-    session, outcome = logged_in_session(base, stack.user_email), Outcome()
-    pages = [CONNECTIONS_PAGE]
-    if session.get(f"{base}{CONNECTIONS_PAGE}", timeout=30).status_code != 200:
-        pages = list(FALLBACK_PAGES)
-        outcome.notes.append(f"page weight: {CONNECTIONS_PAGE} does not exist in this build; "
-                             f"measured {', '.join(FALLBACK_PAGES)} instead")
-    for path in pages:
-        visitor = requests.Session() if path == "/login" else session
-        html, assets, count, status = weigh(visitor, f"{base}{path}")
+    base, outcome = stack.web().url, Outcome()
+    with logged_in_session(base, stack.user_email) as session, requests.Session() as visitor:
+        pages = [CONNECTIONS_PAGE]
+        if session.get(f"{base}{CONNECTIONS_PAGE}", timeout=30).status_code != 200:
+            pages = list(FALLBACK_PAGES)
+            outcome.notes.append(f"page weight: {CONNECTIONS_PAGE} does not exist in this build; "
+                                 f"measured {', '.join(FALLBACK_PAGES)} instead")
+        weights = {path: weigh(visitor if path == "/login" else session, f"{base}{path}") for path in pages}
+    for path, (html, assets, count, status) in weights.items():
         outcome.rows += [Row(NAME, f"{path} (HTTP {status}): HTML + CSS + JS", html + assets, "bytes",
                              higher_is_better=False),
                          Row(NAME, f"{path}: of which CSS + JS", assets, "bytes", higher_is_better=False),

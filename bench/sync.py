@@ -53,7 +53,6 @@ def trigger_all(stack: Stack, connections: list) -> float:
 
 def product_rate(stack: Stack, operations: int, workers: int) -> float:
     connections = make_connections(stack, operations, f"Sync x{workers}")
-    stack.start_workers(workers)
     began = trigger_all(stack, connections)
     ended = wait_until(lambda: success_count(stack, connections), operations, timeout=operations + 120)
     return operations / (ended - began)
@@ -62,7 +61,6 @@ def product_rate(stack: Stack, operations: int, workers: int) -> float:
 def noop_rate(stack: Stack, operations: int, workers: int) -> float:
     from bench.jobs import noop
 
-    stack.start_workers(workers)
     connection = Redis.from_url(stack.redis.url)
     queue, finished = Queue("channels", connection=connection), FinishedJobRegistry("channels", connection=connection)
     before, began = finished.count, time.time()
@@ -75,7 +73,8 @@ def noop_rate(stack: Stack, operations: int, workers: int) -> float:
 def run(stack: Stack, scale) -> Outcome:
     outcome = Outcome()
     try:
-        for workers in (1, 2, 4):
+        for workers in scale.sync_workers:
+            stack.start_workers(workers)
             rate, baseline = product_rate(stack, scale.sync_operations, workers), \
                 noop_rate(stack, scale.sync_operations, workers)
             outcome.rows.append(Row(NAME, f"{scale.sync_operations} ops, {workers} worker(s): ops/s", rate, "/s",
