@@ -1,4 +1,4 @@
-"""Channel manager fixtures: properties, connections, inventory rows, the simulator and a burst worker."""
+"""Channel manager fixtures: connections, inventory rows, sync logs, the simulator and a burst worker."""
 from __future__ import annotations
 
 import secrets
@@ -9,6 +9,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from app.channels.platforms import PLATFORM_DEFINITIONS
+from tests.factories import committed
 
 FAST_ENGINE = {"CHANNELS_RETRY_BASE_SECONDS": 0.05, "CHANNELS_MOCK_DELAY_SECONDS": 0,
                "CHANNELS_LOCK_WAIT_SECONDS": 2, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": 0.5,
@@ -69,37 +70,14 @@ def sim_requests(simulator):
     return fetch
 
 
-def saved(app, build):
-    """Run `build()` in an app context, commit the row it returns and hand it back detached."""
-    from app.extensions import db
-
-    with app.app_context():
-        row = build()
-        db.session.add(row)
-        db.session.commit()
-        db.session.refresh(row)
-        db.session.expunge(row)
-    return row
-
-
-@pytest.fixture
-def make_property(app):
-    from app.inventory.models import Property
-
-    def make(agency, name: str | None = None, **values):
-        return saved(app, lambda: Property(agency_id=agency.id, name=name or f"Haus {secrets.token_hex(2)}",
-                                           ical_token=secrets.token_urlsafe(24), **values))
-    return make
-
-
 @pytest.fixture
 def make_connection(app):
     from app.channels import service
 
     def make(agency, prop=None, platform_type: str = "airbnb", **values):
         values.setdefault("platform_listing_id", f"listing-{secrets.token_hex(3)}")
-        return saved(app, lambda: service.create_connection(agency.id, prop.id, platform_type,
-                                                            skip_connection_test=True, **values))
+        return committed(app, lambda: service.create_connection(agency.id, prop.id, platform_type,
+                                                                skip_connection_test=True, **values))
     return make
 
 
@@ -108,12 +86,17 @@ def make_range(app):
     """An active inventory range written directly (what the inventory service keeps for stays)."""
     import uuid
 
+    from app.extensions import db
     from app.inventory.models import InventoryRange
 
     def make(prop, start: date, end: date, kind: str = "booking", **values):
         source_id = values.pop("source_id", uuid.uuid4())
-        return saved(app, lambda: InventoryRange(agency_id=prop.agency_id, property_id=prop.id, start_date=start,
-                                                 end_date=end, kind=kind, source_id=source_id, **values))
+        def create():
+            item = InventoryRange(agency_id=prop.agency_id, property_id=prop.id, start_date=start, end_date=end,
+                                  kind=kind, source_id=source_id, **values)
+            db.session.add(item)
+            return item
+        return committed(app, create)
     return make
 
 

@@ -100,24 +100,19 @@ def test_rotate_credentials_to_a_new_key(cli, app, make_user, make_property, mak
         assert crypto.decrypt(row.access_token_encrypted) == "tok-1"
 
 
-def test_seed_demo_adds_one_mock_connection_per_platform(cli, app, make_property, bearer, client):
-    from app.auth.models import Agency
+def test_seed_demo_adds_one_mock_connection_per_platform(cli, app, make_agency, bearer, client):
+    from app.auth.service import find_user_by_email
     from app.extensions import db
+    from app.ops.demo import seed_demo_connections
 
-    assert cli("seed-demo", "--password", "demo-password-1").exit_code == 0  # no properties yet: no connections
     with app.app_context():
-        agency = db.session.scalar(db.select(Agency).where(Agency.slug == "demo"))
-        db.session.expunge(agency)
-    make_property(agency, name="Demo A")
-    make_property(agency, name="Demo B")
+        assert seed_demo_connections(make_agency()) == 0  # no properties yet: nothing to connect
     result = cli("seed-demo", "--password", "demo-password-1")
     assert result.exit_code == 0 and "Created 5 demo channel connection(s)" in result.output
-    assert "Created" not in cli("seed-demo", "--password", "demo-password-1").output  # idempotent
-    from app.auth.service import find_user_by_email
-
+    assert "channel connection" not in cli("seed-demo", "--password", "demo-password-1").output  # idempotent
     with app.app_context():
         admin = find_user_by_email("admin@example.com")
         db.session.expunge(admin)
     rows = client.get(CONNECTIONS, headers=bearer(admin)).get_json()
     assert sorted(r["platform_type"] for r in rows) == ["airbnb", "booking_com", "expedia", "fewo_direkt", "google"]
-    assert {r["property_name"] for r in rows} == {"Demo A", "Demo B"}
+    assert all(r["property_id"] and r["status"] == "active" for r in rows)

@@ -1,11 +1,13 @@
 """Bookings sync from a channel's iCal feed (served by the simulator) into channel holds."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import requests
 from sqlalchemy import select
+
+from tests.factories import day
 
 CONNECTIONS = "/api/v1/channel-connections/"
 
@@ -13,10 +15,6 @@ CONNECTIONS = "/api/v1/channel-connections/"
 def event(uid: str, start: date, end: date, summary: str = "Reserved") -> str:
     return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART;VALUE=DATE:{start:%Y%m%d}\r\n"
             f"DTEND;VALUE=DATE:{end:%Y%m%d}\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n")
-
-
-def day(offset: int) -> date:
-    return date.today() + timedelta(days=offset)
 
 
 @pytest.fixture

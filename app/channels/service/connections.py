@@ -22,8 +22,9 @@ from app.channels.errors import (ConnectionExists, ConnectionNotFound, Connectio
                                  UnsupportedPlatform)
 from app.channels.models import CONNECTION_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
 from app.extensions import db
+from app.inventory import service as inventory
 from app.inventory.models import Property
-from app.web.errors import ValidationFailed
+from app.web.errors import NotFound, ValidationFailed
 from app.web.tenancy import get_owned, scoped
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,11 @@ def owned_connection(agency_id: uuid.UUID, connection_id: uuid.UUID, for_update:
 
 
 def owned_property(agency_id: uuid.UUID, property_id: uuid.UUID, message: str = "Property not found") -> Property:
-    prop = db.session.scalar(scoped(Property, agency_id).where(Property.id == property_id))
-    if prop is None:
-        raise PropertyNotFound(message)
-    return prop
+    """The agency's property; another agency's or a deleted one is PropertyNotFound (404, `message`)."""
+    try:
+        return inventory.get_property(agency_id, property_id)
+    except NotFound:
+        raise PropertyNotFound(message) from None
 
 
 def snapshot(connection: ChannelConnection) -> ConnectionSnapshot:
