@@ -31,14 +31,12 @@ log = logging.getLogger(__name__)
 PREFLIGHT_TIMEOUT_MS = 5000
 
 
-class DatabaseUnavailable(ChannelError):
-    error_type = "database_unavailable"
-    label = "Database unavailable"
+class DatabaseUnavailable(ChannelError, error_type="database_unavailable", label="Database unavailable"):
+    """The pre-flight or the operation lost the database."""
 
 
-class UnexpectedSyncError(ChannelError):
-    error_type = "internal_error"
-    label = "Sync error"
+class UnexpectedSyncError(ChannelError, error_type="internal_error", label="Sync error"):
+    """Anything else that went wrong in an attempt (retried like a channel error)."""
 
 
 @dataclass(frozen=True)
