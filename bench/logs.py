@@ -25,9 +25,9 @@ INSERT INTO channel_sync_logs (tenant_id, connection_id, property_id, batch_id, 
 SELECT %(agency)s, c.id, c.property_id, md5(c.id::text || (g / %(batch_span)s)::text)::uuid,
        (ARRAY['availability_update', 'pricing_update', 'bookings_sync'])[g %% 3 + 1],
        CASE g %% 3 WHEN 2 THEN 'inbound' ELSE 'outbound' END,
-       CASE WHEN g %% 50 = 0 THEN 'failed' ELSE 'success' END,
+       CASE WHEN (g / %(connection_count)s) %% 50 = 0 THEN 'failed' ELSE 'success' END,
        jsonb_build_object('platform', 'airbnb', 'mock_mode', true, 'ranges_pushed', g %% 7),
-       CASE WHEN g %% 50 = 0 THEN 'Channel API error: HTTP 503 Service Unavailable' END,
+       CASE WHEN (g / %(connection_count)s) %% 50 = 0 THEN 'Channel API error: HTTP 503 Service Unavailable' END,
        md5(g::text)::uuid::text, 0, ts, ts + interval '1 second', ts, ts + interval '1 second'
   FROM generate_series(0, %(rows)s - 1) AS g
   JOIN c ON c.n = g %% %(connection_count)s

@@ -30,7 +30,6 @@ class Row:
     baseline: float | None = None
     target: str = ""
     met: bool | None = None
-    higher_is_better: bool = True
 
     @property
     def ratio(self) -> float | None:
@@ -53,7 +52,7 @@ def latency_rows(benchmark: str, label: str, samples: list[float], baseline: lis
     for pct in (50, 99):
         value = ms(percentile(samples, pct))
         base = ms(percentile(baseline, pct)) if baseline else None
-        row = Row(benchmark, f"{label} p{pct}", value, "ms", base, higher_is_better=False)
+        row = Row(benchmark, f"{label} p{pct}", value, "ms", base)
         if pct == 99 and p99_target_ms is not None:
             row.target, row.met = f"< {p99_target_ms:g} ms", value < p99_target_ms
         rows.append(row)

@@ -70,8 +70,7 @@ def run(stack: Stack, scale) -> Outcome:
                                  f"measured {', '.join(FALLBACK_PAGES)} instead")
         weights = {path: weigh(visitor if path == "/login" else session, f"{base}{path}") for path in pages}
     for path, (html, assets, count, status) in weights.items():
-        outcome.rows += [Row(NAME, f"{path} (HTTP {status}): HTML + CSS + JS", html + assets, "bytes",
-                             higher_is_better=False),
-                         Row(NAME, f"{path}: of which CSS + JS", assets, "bytes", higher_is_better=False),
-                         Row(NAME, f"{path}: requests", count, "", higher_is_better=False)]
+        outcome.rows += [Row(NAME, f"{path} (HTTP {status}): HTML + CSS + JS", html + assets, "bytes"),
+                         Row(NAME, f"{path}: of which CSS + JS", assets, "bytes"),
+                         Row(NAME, f"{path}: requests", count, "")]
     return outcome

@@ -62,7 +62,6 @@ def run(stack: Stack, scale) -> Outcome:
     return Outcome(rows=[
         Row(NAME, f"{deleted:,} rows deleted: rows/s", deleted / seconds, "/s"),
         Row(NAME, f"longest transaction ({len(durations)} transactions of <= {batch} rows)", longest * 1000,
-            "ms", target=f"< {LONGEST_TARGET_SECONDS * 1000:g} ms", met=longest < LONGEST_TARGET_SECONDS,
-            higher_is_better=False),
+            "ms", target=f"< {LONGEST_TARGET_SECONDS * 1000:g} ms", met=longest < LONGEST_TARGET_SECONDS),
         Row(NAME, "rows left older than 90 days", rows - deleted, "", target="= 0", met=rows == deleted),
     ])
