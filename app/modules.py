@@ -29,7 +29,8 @@ MODULES = (
     Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth",)),
     Module("inventory", (), depends_on=("auth",)),
     Module("guests", (), depends_on=("auth", "inventory")),
-    Module("channels", (), depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
+    Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp"),
+           depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
     Module("ops", (), depends_on=("auth", "health")),
 )
 FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory")

@@ -1,0 +1,147 @@
+"""Channel manager fixtures: properties, connections, inventory rows, the simulator and a burst worker."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+
+from app.channels.platforms import PLATFORM_DEFINITIONS
+
+FAST_ENGINE = {"CHANNELS_RETRY_BASE_SECONDS": 0.05, "CHANNELS_MOCK_DELAY_SECONDS": 0,
+               "CHANNELS_LOCK_WAIT_SECONDS": 2, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": 0.5,
+               "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS": 0.5, "CHANNEL_MOCK_MODE": False}
+
+
+@pytest.fixture(autouse=True)
+def fast_engine(app, monkeypatch):
+    """Retries in tens of milliseconds instead of seconds; real HTTP adapters by default."""
+    for key, value in FAST_ENGINE.items():
+        monkeypatch.setitem(app.config, key, value)
+
+
+@pytest.fixture
+def mock_mode(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CHANNEL_MOCK_MODE", True)
+
+
+@pytest.fixture(scope="session")
+def simulator_server():
+    from app.channels.simulator import SimulatorServer
+
+    server = SimulatorServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def simulator(app, simulator_server, monkeypatch):
+    """A healthy, empty simulator that every platform's API settings point at."""
+    simulator_server.simulator.reset()
+    for name, definition in PLATFORM_DEFINITIONS.items():
+        monkeypatch.setitem(app.config, definition.base_setting, f"{simulator_server.url}/{name}")
+        for setting in definition.required_settings:
+            monkeypatch.setitem(app.config, setting, f"test-{setting.lower()}")
+    return simulator_server
+
+
+@pytest.fixture
+def sim_control(simulator):
+    """Call the simulator's control endpoints: sim_control("faults", mode="error", times=1)."""
+    import requests
+
+    def control(path: str, **body):
+        response = requests.post(f"{simulator.url}/_sim/{path}", json=body, timeout=5)
+        response.raise_for_status()
+        return response.json()
+    return control
+
+
+@pytest.fixture
+def sim_requests(simulator):
+    import requests
+
+    def fetch(path_prefix: str = "/") -> list[dict]:
+        items = requests.get(f"{simulator.url}/_sim/requests", timeout=5).json()
+        return [item for item in items if item["path"].startswith(path_prefix)]
+    return fetch
+
+
+@pytest.fixture
+def make_property(app):
+    from app.extensions import db
+    from app.inventory.models import Property
+
+    def make(agency, name: str | None = None, **values):
+        with app.app_context():
+            prop = Property(agency_id=agency.id, name=name or f"Haus {secrets.token_hex(2)}",
+                            ical_token=secrets.token_urlsafe(24), **values)
+            db.session.add(prop)
+            db.session.commit()
+            db.session.refresh(prop)
+            db.session.expunge(prop)
+        return prop
+    return make
+
+
+@pytest.fixture
+def make_connection(app):
+    from app.channels import service
+    from app.extensions import db
+
+    def make(agency, prop=None, platform_type: str = "airbnb", **values):
+        values.setdefault("platform_listing_id", f"listing-{secrets.token_hex(3)}")
+        with app.app_context():
+            connection = service.create_connection(agency.id, prop.id, platform_type, skip_connection_test=True,
+                                                   **values)
+            db.session.commit()
+            db.session.refresh(connection)
+            db.session.expunge(connection)
+        return connection
+    return make
+
+
+@pytest.fixture
+def make_range(app):
+    """An active inventory range written directly (what the inventory service keeps for stays)."""
+    import uuid
+
+    from app.extensions import db
+    from app.inventory.models import InventoryRange
+
+    def make(prop, start: date, end: date, kind: str = "booking", **values):
+        with app.app_context():
+            item = InventoryRange(agency_id=prop.agency_id, property_id=prop.id, start_date=start, end_date=end,
+                                  kind=kind, source_id=values.pop("source_id", uuid.uuid4()), **values)
+            db.session.add(item)
+            db.session.commit()
+            db.session.refresh(item)
+            db.session.expunge(item)
+        return item
+    return make
+
+
+@pytest.fixture
+def setup(make_user, make_property, make_connection, bearer):
+    """An admin with a property and an active airbnb connection: (user, headers, property, connection)."""
+    def build(platform_type: str = "airbnb", role: str = "admin", **connection_values):
+        user = make_user(role=role)
+        prop = make_property(user.agency)
+        connection = make_connection(user.agency, prop, platform_type, **connection_values)
+        return user, bearer(user), prop, connection
+    return build
+
+
+@pytest.fixture
+def run_worker(app):
+    """Drain the channels queue with a real RQ worker in burst mode (in this process)."""
+    import jobs
+
+    def run() -> bool:
+        jobs.set_worker_app(app)
+        worker = SimpleWorker(["channels"], connection=Redis.from_url(app.config["REDIS_URL"]))
+        return worker.work(burst=True, logging_level="WARNING")
+    yield run
+    jobs.set_worker_app(None)
