@@ -13,6 +13,7 @@ import logging
 import random
 import time
 import uuid
+from datetime import timedelta
 
 from flask import current_app
 from rq import Callback, get_current_job
@@ -22,7 +23,7 @@ from app.channels.adapters.base import ChannelError
 from app.channels.service import engine
 from app.channels.service import sync as sync_service
 from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
-from jobs import app_context, enqueue, redis_connection, unit_of_work
+from jobs import app_context, enqueue, queue, redis_connection, unit_of_work
 from jobs.maintenance import run_locked
 
 log = logging.getLogger("jobs.channels")
@@ -39,11 +40,17 @@ def best_effort(step, *args) -> bool:
         return False
 
 
-def enqueue_sync(sync_log_id: uuid.UUID, task_id: str):
-    """Queue the job of one sync log under its task id (raises redis errors when Redis is down)."""
-    return enqueue(run_channel_sync, str(sync_log_id), queue_name="channels", job_id=task_id,
-                   job_timeout=current_app.config["CHANNELS_JOB_TIMEOUT_SECONDS"],
+def enqueue_sync(sync_log_id: uuid.UUID, task_id: str, delay_seconds: float = 0):
+    """Queue the job of one sync log under its task id (raises redis errors when Redis is down).
+
+    With a delay the job waits in RQ's scheduler (workers run with it) instead of the queue.
+    """
+    options = dict(job_id=task_id, job_timeout=current_app.config["CHANNELS_JOB_TIMEOUT_SECONDS"],
                    on_failure=Callback(on_sync_job_failure), result_ttl=3600, failure_ttl=7 * 86400)
+    if delay_seconds > 0:
+        return queue("channels").enqueue_in(timedelta(seconds=delay_seconds), run_channel_sync,
+                                            str(sync_log_id), **options)
+    return enqueue(run_channel_sync, str(sync_log_id), queue_name="channels", **options)
 
 
 def wait_for_plan(log_id: uuid.UUID) -> engine.SyncPlan | None:
@@ -106,10 +113,10 @@ def perform(plan: engine.SyncPlan) -> str:
 
 
 def requeue_later(plan: engine.SyncPlan) -> str:
-    """Another run holds the lock for too long: hand the log to a fresh job at the queue's end."""
+    """Another run holds the lock for too long: hand the log to a fresh job that starts a little later."""
     task_id = str(uuid.uuid4())
     if best_effort(engine.requeue, plan.log_id, task_id):
-        enqueue_sync(plan.log_id, task_id)
+        enqueue_sync(plan.log_id, task_id, delay_seconds=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"])
     return "requeued"
 
 

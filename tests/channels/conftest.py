@@ -124,7 +124,7 @@ def make_range(app):
 
 
 @pytest.fixture
-def setup(make_user, make_property, make_connection, bearer):
+def setup(make_user, make_property, make_connection, bearer, simulator):
     """An admin with a property and an active airbnb connection: (user, headers, property, connection)."""
     def build(platform_type: str = "airbnb", role: str = "admin", **connection_values):
         user = make_user(role=role)
@@ -134,14 +134,20 @@ def setup(make_user, make_property, make_connection, bearer):
     return build
 
 
+@pytest.fixture(autouse=True)
+def worker_app(app):
+    """Jobs run with the test app (as `flask worker` hands them its app)."""
+    import jobs
+
+    jobs.set_worker_app(app)
+    yield app
+    jobs.set_worker_app(None)
+
+
 @pytest.fixture
 def run_worker(app):
     """Drain the channels queue with a real RQ worker in burst mode (in this process)."""
-    import jobs
-
     def run() -> bool:
-        jobs.set_worker_app(app)
         worker = SimpleWorker(["channels"], connection=Redis.from_url(app.config["REDIS_URL"]))
         return worker.work(burst=True, logging_level="WARNING")
-    yield run
-    jobs.set_worker_app(None)
+    return run
