@@ -21,6 +21,7 @@ class Module:
     blueprints: tuple[str, ...]  # "package.module:attribute"
     depends_on: tuple[str, ...] = ()
     flag: str | None = None
+    setup: str | None = None  # "package.module:function" called with the app after its blueprints
 
 
 MODULES = (
@@ -31,12 +32,13 @@ MODULES = (
     Module("guests", (), depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp"),
            depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
-    Module("ops", (), depends_on=("auth", "health")),
+    Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
+           setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )
 FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory")
 
 
-def load_blueprint(target: str):
+def load_target(target: str):
     module_name, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module_name), attribute)
 
@@ -82,6 +84,8 @@ def register_modules(app: Flask) -> list[str]:
     mounted = enabled_modules(app)
     for module in mounted:
         for target in module.blueprints:
-            app.register_blueprint(load_blueprint(target))
+            app.register_blueprint(load_target(target))
+        if module.setup:
+            load_target(module.setup)(app)
     app.extensions["modules"] = [m.name for m in mounted]
     return app.extensions["modules"]
