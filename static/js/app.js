@@ -30,6 +30,11 @@
     close.addEventListener("click", function () { toast.remove(); });
     toast.appendChild(close);
     area.appendChild(toast);
+    // A manual popover sits in the top layer; showing it again lifts it above open modal dialogs.
+    if (area.showPopover) {
+      if (area.matches(":popover-open")) area.hidePopover();
+      area.showPopover();
+    }
     setTimeout(function () { toast.remove(); }, 5000);
   }
   window.fewoToast = showToast;

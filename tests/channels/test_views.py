@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
+from tests.channels.helpers import insert_logs
 from tests.factories import hx
 
 STOP_POLLING = 286
@@ -14,28 +15,10 @@ STOP_POLLING = 286
 
 @pytest.fixture
 def make_logs(app):
-    """Sync logs written directly: one batch per call with the given statuses (in operation order)."""
-    from app.channels.models import ChannelSyncLog
-    from app.extensions import db
-
-    operations = ("availability_update", "pricing_update", "bookings_sync")
-
-    def make(connection, *statuses, batch_id=None, age=timedelta(0), **values):
-        batch_id = batch_id or uuid.uuid4()
-        created = datetime.now(timezone.utc) - age
+    """Sync logs in exact states: make_logs(connection, "success", "running", age=timedelta(days=40))."""
+    def make(connection, *statuses, **values):
         with app.app_context():
-            logs = [ChannelSyncLog(tenant_id=connection.agency_id, connection_id=connection.id,
-                                   property_id=connection.property_id, batch_id=batch_id,
-                                   operation_type=operations[index % 3],
-                                   direction="inbound" if index % 3 == 2 else "outbound", status=status,
-                                   task_id=str(uuid.uuid4()), created_at=created, updated_at=created,
-                                   details=values.pop("details", {"platform": connection.platform_type}),
-                                   **values)
-                    for index, status in enumerate(statuses)]
-            db.session.add_all(logs)
-            db.session.commit()
-            ids = [log.id for log in logs]
-        return batch_id, ids
+            return insert_logs(connection, *statuses, **values)
     return make
 
 

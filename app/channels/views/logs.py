@@ -23,8 +23,12 @@ def sync_log_list(connection_id):
     if not is_htmx():
         return render_template("channels/connection_detail.html", **detail_context(connection_id, request.args))
     panel = logs_panel(connection_id, request.args)
-    return poll_response("channels/connection_detail.html", "channels/partials/_sync_log_list.html",
-                         panel["interval"] is not None, logs=panel)
+    polling = panel["interval"] is not None
+    body, status, headers = poll_response("channels/connection_detail.html", "channels/partials/_sync_log_list.html",
+                                          polling, logs=panel)
+    if request.args.get("live") and not polling:
+        headers = {**headers, "HX-Trigger": "sync-finished"}
+    return body, status, headers
 
 
 def log_context(connection_id, log_id) -> dict:

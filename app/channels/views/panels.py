@@ -97,9 +97,11 @@ def logs_panel(connection_id: uuid.UUID, args: MultiDict) -> dict:
     def page_url(offset: int) -> str:
         return url_for("channels.sync_log_list", connection_id=connection_id, **filters.url_args(offset=offset))
 
+    # A poll sent while live that finds everything final tells the page (Sync History refreshes).
+    live = {"live": 1} if interval else {}
     return {"connection_id": connection_id, "page": page, "cards": cards, "filters": filters,
             "interval": interval, "page_url": page_url,
-            "poll_url": url_for("channels.sync_log_list", connection_id=connection_id, **filters.url_args())}
+            "poll_url": url_for("channels.sync_log_list", connection_id=connection_id, **filters.url_args(), **live)}
 
 
 def history_panel(connection_id: uuid.UUID, args: MultiDict) -> dict:

@@ -15,7 +15,6 @@ from app.channels.platforms import PLATFORM_DEFINITIONS
 OPERATION_LABELS = {"availability_update": "Availability", "pricing_update": "Pricing",
                     "bookings_sync": "Bookings"}
 SYNC_TYPE_LABELS = {"full": "Full", "availability": "Availability", "pricing": "Pricing", "bookings": "Bookings"}
-OPERATION_ICONS = {"availability_update": "📅", "pricing_update": "💰", "bookings_sync": "🔄"}
 # Overall state of a batch card -> (badge colour, label); spec 40 "Sync Logs" batch cards.
 BATCH_STATES = {"success": ("green", "Success"), "failed": ("red", "Failed"), "running": ("blue", "Running"),
                 "pending": ("gray", "Pending"), "unknown": ("gray", "Unknown")}
@@ -80,14 +79,26 @@ def status_counts(logs) -> dict:
     return counts
 
 
+def operation_order(operation_type: str) -> int:
+    """Availability, pricing, bookings (the order of a full sync), then anything else."""
+    order = list(OPERATION_LABELS)
+    return order.index(operation_type) if operation_type in order else len(order)
+
+
+def ordered_operations(operations: list[dict]) -> list[dict]:
+    return sorted(operations, key=lambda op: operation_order(op["operation_type"]))
+
+
 def group_logs(logs, summaries: dict) -> list[LogCard]:
-    """Cards in the order of the newest log of each batch; logs keep their order inside a card."""
+    """Cards in the order of the newest log of each batch; inside a card in full-sync order."""
     cards: dict = {}
     for log in logs:
         key = log.batch_id or log.id
         if key not in cards:
             cards[key] = LogCard(log.batch_id, summary=summaries.get(log.batch_id))
         cards[key].logs.append(log)
+    for card in cards.values():
+        card.logs.sort(key=lambda log: operation_order(log.operation_type))
     return list(cards.values())
 
 
@@ -131,7 +142,10 @@ def seconds_text(seconds: float) -> str:
     minutes, rest = divmod(int(seconds), 60)
     if minutes < 60:
         return f"{minutes}m {rest}s"
-    return f"{minutes // 60}h {minutes % 60}m"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours}h {minutes % 60}m"
+    return f"{hours // 24}d {hours % 24}h"
 
 
 def age_text(moment: datetime | None) -> str:
@@ -170,7 +184,8 @@ def connection_test_badges(details: dict) -> list[tuple[str, str]]:
 TEMPLATE_HELPERS = {
     "batch_state": batch_state, "batch_states": BATCH_STATES, "is_active_status": is_active,
     "duration_text": duration_text, "age_text": age_text, "platform_label": platform_label,
-    "operation_label": operation_label, "operation_labels": OPERATION_LABELS, "operation_icons": OPERATION_ICONS,
+    "operation_label": operation_label, "operation_labels": OPERATION_LABELS,
     "sync_type_labels": SYNC_TYPE_LABELS, "platforms": PLATFORM_DEFINITIONS, "pretty_json": pretty_json,
     "connection_test_badges": connection_test_badges, "as_datetime": as_datetime,
+    "ordered_operations": ordered_operations,
 }
