@@ -501,10 +501,11 @@ def test_database_outage_shows_the_panel_error_state_that_keeps_retrying(databas
     assert page.status_code == 503 and "Database is temporarily unavailable." in page.get_data(as_text=True)
 
 
-def test_popup_guard_script_passes():
-    import subprocess
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(["bash", "scripts/check_no_browser_popups.sh"], cwd=root, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_channel_pages_answer_404_when_the_channel_manager_is_off(app, database_url, redis_url):
+    from app import create_app
+    from tests.conftest import build_config
+
+    off = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False, DB_STARTUP_CHECK=False))
+    assert "channels.connections" not in off.view_functions
+    assert off.test_client().get("/connections").status_code == 404

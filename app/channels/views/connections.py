@@ -27,8 +27,8 @@ def connections():
 
 
 def form_context(values=None, errors=None) -> dict:
-    return {"properties": service.property_choices(current_agency_id()), "platforms": PLATFORM_DEFINITIONS,
-            "values": values or {}, "errors": errors or {}}
+    return {"properties": service.property_choices(current_agency_id()), "values": values or {},
+            "errors": errors or {}}
 
 
 @bp.get("/connections/new")

@@ -171,6 +171,14 @@ def operation_label(name: str) -> str:
     return OPERATION_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+def property_options(properties) -> list[tuple[str, str]]:
+    return [(str(p.id), f"{p.name} ({p.internal_name})" if p.internal_name else p.name) for p in properties]
+
+
+def sync_type_options(sync_types) -> list[tuple[str, str]]:
+    return [(value, SYNC_TYPE_LABELS[value]) for value in sync_types]
+
+
 def connection_test_badges(details: dict) -> list[tuple[str, str]]:
     """(colour, label) badges of a connection test: mock mode or missing credentials (runbook)."""
     badges = []
@@ -185,7 +193,9 @@ TEMPLATE_HELPERS = {
     "batch_state": batch_state, "batch_states": BATCH_STATES, "is_active_status": is_active,
     "duration_text": duration_text, "age_text": age_text, "platform_label": platform_label,
     "operation_label": operation_label, "operation_labels": OPERATION_LABELS,
-    "sync_type_labels": SYNC_TYPE_LABELS, "platforms": PLATFORM_DEFINITIONS, "pretty_json": pretty_json,
+    "sync_type_labels": SYNC_TYPE_LABELS, "sync_type_options": sync_type_options, "pretty_json": pretty_json,
+    "platform_options": [(name, definition.label) for name, definition in PLATFORM_DEFINITIONS.items()],
+    "property_options": property_options,
     "connection_test_badges": connection_test_badges, "as_datetime": as_datetime,
     "ordered_operations": ordered_operations,
 }
