@@ -177,6 +177,8 @@ def test_sync_logs_filters_search_and_pagination(office, make_logs):
     assert "(1 shown, filtered)" in filtered
     nothing = client.get(logs_url(client, q="no-such-thing"), headers=hx()).get_data(as_text=True)
     assert "No logs match your search." in nothing
+    page = client.get(logs_url(client, status="failed")).get_data(as_text=True)  # bookmarkable without htmx
+    assert "<html" in page and '<option value="failed" selected>' in page and "Rate limited by channel" in page
 
 
 def test_sync_logs_empty_state(office):
@@ -196,9 +198,10 @@ def test_trigger_sync_banner_then_logs_turn_final_after_the_worker(office, run_w
     running = client.get(logs_url(client), headers=hx())
     assert running.status_code == 200 and 'data-state="pending"' in element(running.get_data(as_text=True),
                                                                              f"batch-card-{batch_id}")
+    assert "live=1" in element(running.get_data(as_text=True), f"sync-log-list-{cid}")
     assert run_worker()
-    done = client.get(logs_url(client), headers=hx())
-    assert done.status_code == STOP_POLLING
+    done = client.get(logs_url(client, live=1), headers=hx())
+    assert done.status_code == STOP_POLLING and done.headers["HX-Trigger"] == "sync-finished"
     assert 'data-state="success"' in element(done.get_data(as_text=True), f"batch-card-{batch_id}")
 
 
@@ -290,6 +293,8 @@ def test_sync_history_pages_and_filters(office, make_logs):
     assert text.count('class="clickable"') == 1 and f"history-{failed}" in text
     none = client.get(f"/connections/{cid}/sync-batches?history_status=running", headers=hx())
     assert "No running batches." in none.get_data(as_text=True)
+    page = client.get(f"/connections/{cid}/sync-batches?history_status=failed").get_data(as_text=True)
+    assert "<html" in page and f"history-{failed}" in page
 
 
 # --- purge ---
@@ -499,7 +504,6 @@ def test_database_outage_shows_the_panel_error_state_that_keeps_retrying(databas
     assert response.status_code == 503 and response.headers["X-Swap-Error"] == "true"
     assert "Service temporarily unavailable" in body and "every 10s" in element(body, target)
     assert page.status_code == 503 and "Database is temporarily unavailable." in page.get_data(as_text=True)
-
 
 
 def test_channel_pages_answer_404_when_the_channel_manager_is_off(app, database_url, redis_url):
