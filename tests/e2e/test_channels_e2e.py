@@ -102,6 +102,15 @@ def test_full_sync_turns_success_live_then_log_and_batch_details(page, connectio
     expect(page.locator(f"#{log_id}")).to_have_count(0)
     expect(dialog).to_be_visible()
 
+    history_row = dialog.locator(f"#sync-history-{cid} tr.clickable").first
+    expect(history_row.locator("td").nth(1)).to_contain_text("Success")  # refreshed when the sync finished
+    history_row.locator("td").nth(2).click()
+    from_history = page.locator("dialog[id^=batch-dialog-]")
+    expect(from_history).to_be_visible()
+    from_history.get_by_role("button", name="Back to connection").click()
+    expect(from_history).to_have_count(0)
+    expect(dialog).to_be_visible()
+
 
 def test_purge_dialog_previews_and_needs_the_typed_phrase(page, connection):
     cid = connection.id
