@@ -27,10 +27,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_extensions(app)
     from app.modules import register_modules
-    from app.web.api import register_collection_redirects, register_openapi
+    from app.web.api import register_openapi
     register_modules(app)
     register_openapi(app)
-    register_collection_redirects(app)
 
     from app.cli import register_cli
     from app.web.errors import register_error_handlers

@@ -20,7 +20,7 @@ from rq import Callback, get_current_job
 from rq.exceptions import AbandonedJobError
 
 from app.channels.adapters.base import ChannelError
-from app.channels.service import engine
+from app.channels.service import engine, ical
 from app.channels.service import sync as sync_service
 from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
 from jobs import app_context, enqueue, queue, redis_connection, unit_of_work
@@ -45,7 +45,7 @@ def enqueue_sync(sync_log_id: uuid.UUID, task_id: str, delay_seconds: float = 0)
 
     With a delay the job waits in RQ's scheduler (workers run with it) instead of the queue.
     """
-    options = dict(job_id=task_id, job_timeout=current_app.config["CHANNELS_JOB_TIMEOUT_SECONDS"],
+    options = dict(job_id=task_id, job_timeout=current_app.config["WORKER_JOB_TIMEOUT"],
                    on_failure=Callback(on_sync_job_failure), result_ttl=3600, failure_ttl=7 * 86400)
     if delay_seconds > 0:
         return queue("channels").enqueue_in(timedelta(seconds=delay_seconds), run_channel_sync,
@@ -83,33 +83,43 @@ def attempt(plan: engine.SyncPlan, number: int) -> dict:
         raise engine.classify(exc) from exc
 
 
+def give_up(plan: engine.SyncPlan, error: ChannelError, retries: int) -> str:
+    log.error("Sync log %s failed: %s", plan.log_id, error.message)
+    details = {"error_type": error.error_type, "http_status": error.http_status}
+    best_effort(engine.finish_failed, plan.log_id, engine.failure_message(error, retries), details, retries)
+    return "failed"
+
+
+def finish(plan: engine.SyncPlan, details: dict, retries: int) -> str:
+    """Success, unless an import met overbooking conflicts (its other events stay imported)."""
+    conflict = ical.conflict_error(details)
+    if conflict:
+        details = {**details, "error_type": "overbooking_conflict"}
+        best_effort(engine.finish_failed, plan.log_id, conflict, details, retries)
+        return "failed"
+    if best_effort(engine.finish_success, plan.log_id, details, retries):
+        best_effort(engine.touch_connection, plan.connection_id)
+    return "success"
+
+
 def perform(plan: engine.SyncPlan) -> str:
     """Attempts with backoff until success, a permanent error or the retries are used up."""
     max_retries = current_app.config["CHANNELS_MAX_RETRIES"]
-    for retry in range(max_retries + 1):
+    retry = 0
+    while True:
         try:
             details = attempt(plan, retry + 1)
         except ChannelError as error:
             if not error.retryable or retry == max_retries:
-                log.error("Sync log %s failed: %s", plan.log_id, error.message)
-                details = {"error_type": error.error_type, "http_status": error.http_status}
-                best_effort(engine.finish_failed, plan.log_id, engine.failure_message(error, retry), details, retry)
-                return "failed"
-            delay = backoff_seconds(retry + 1, error)
-            log.warning("Sync log %s attempt %d/%d failed (%s). Retrying in %.2fs", plan.log_id, retry + 1,
+                return give_up(plan, error, retry)
+            retry += 1
+            delay = backoff_seconds(retry, error)
+            log.warning("Sync log %s attempt %d/%d failed (%s). Retrying in %.2fs", plan.log_id, retry,
                         max_retries + 1, error.message, delay)
-            best_effort(engine.record_retry, plan.log_id, retry + 1, error, delay)
+            best_effort(engine.record_retry, plan.log_id, retry, error, delay)
             time.sleep(delay)
             continue
-        conflict = engine.ical.conflict_error(details)
-        if conflict:
-            best_effort(engine.finish_failed, plan.log_id, conflict, {**details, "error_type": "overbooking_conflict"},
-                        retry)
-            return "failed"
-        if best_effort(engine.finish_success, plan.log_id, details, retry):
-            best_effort(engine.touch_connection, plan.connection_id)
-        return "success"
-    return "failed"
+        return finish(plan, details, retry)
 
 
 def requeue_later(plan: engine.SyncPlan) -> str:
@@ -122,7 +132,7 @@ def requeue_later(plan: engine.SyncPlan) -> str:
 
 def sync_lock(plan: engine.SyncPlan):
     """Two jobs of the same connection and operation never run at once (expires if a worker dies)."""
-    timeout = current_app.config["CHANNELS_JOB_TIMEOUT_SECONDS"] + 60
+    timeout = current_app.config["WORKER_JOB_TIMEOUT"] + 60
     return redis_connection().lock(f"fewo:sync-lock:{plan.connection_id}:{plan.operation_type}", timeout=timeout)
 
 
@@ -169,7 +179,7 @@ def on_sync_job_failure(job, connection, exc_type, exc_value, traceback) -> None
 
 
 def trigger_due_syncs() -> int:
-    due = sync_service.due_for_scheduled_sync(current_app.config["CHANNELS_SYNC_INTERVAL_MINUTES"])
+    due = sync_service.due_for_scheduled_sync(current_app.config["CHANNELS_SCHEDULED_SYNC_MINUTES"])
     for connection in due:
         sync_service.start_batch(connection, sync_service.SYNC_TYPES["full"], sync_service.sync_window(),
                                  manual=False)
@@ -179,8 +189,8 @@ def trigger_due_syncs() -> int:
 def run_scheduled_syncs() -> int:
     """Periodic: a full sync for every active connection whose sync interval has elapsed.
 
-    The interval is `platform_metadata.sync_interval_minutes`, else CHANNELS_SYNC_INTERVAL_MINUTES
-    (0 = off). Runs once however many schedulers call it (advisory lock).
+    The interval is `platform_metadata.sync_interval_minutes` (0 = never), else
+    CHANNELS_SCHEDULED_SYNC_MINUTES. Runs once however many schedulers call it (advisory lock).
     """
     with app_context():
         count = run_locked("channels.run_scheduled_syncs", trigger_due_syncs) or 0

@@ -160,21 +160,22 @@ class ChannelSimulator:
         return response(environ, start_response)
 
 
-class SimulatorServer:
-    """The simulator on a real localhost port, served from a background thread."""
+class BackgroundServer:
+    """A WSGI app on a real localhost port, served from a background thread (tests, benchmarks)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
-        self.simulator = ChannelSimulator()
-        self.server = make_server(host, port, self.simulator, threaded=True)
+    def __init__(self, wsgi_app=None, host: str = "127.0.0.1", port: int = 0):
+        self.wsgi_app = wsgi_app or ChannelSimulator()
+        self.server = make_server(host, port, self.wsgi_app, threaded=True)
         self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="channel-simulator", daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="background-server", daemon=True)
 
-    def start(self) -> "SimulatorServer":
+    def start(self) -> "BackgroundServer":
         self.thread.start()
         return self
 
     def stop(self) -> None:
         self.server.shutdown()
+        self.thread.join()
         self.server.server_close()
 
 

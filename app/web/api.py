@@ -5,12 +5,11 @@ Validation errors answer 422 `{"detail": [{"loc", "msg", "type"}]}` (spec 20).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, jsonify, make_response, redirect, render_template, request
+from flask import Blueprint, Flask, abort, jsonify, make_response, render_template, request
 from pydantic import BaseModel
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 from spectree import Response as ApiResponse  # noqa: F401  (re-exported for api modules)
-from werkzeug.routing import RequestRedirect
 
 from app.extensions import csrf
 from app.web.auth import protect_api
@@ -87,14 +86,3 @@ def register_openapi(app: Flask) -> None:
     @app.get("/docs")
     def api_docs():
         return render_template("api_docs.html", spec=spec.spec)
-
-
-def register_collection_redirects(app: Flask) -> None:
-    """Collections live at `/x/`; `/x` answers 307 (werkzeug's default is 308) so clients repeat the
-    method and body. The Location keeps the query string and, behind the proxy, the https scheme."""
-    @app.before_request
-    def temporary_slash_redirect():
-        exc = request.routing_exception
-        if isinstance(exc, RequestRedirect) and exc.new_url.split("?", 1)[0].endswith("/"):
-            return redirect(exc.new_url, 307)
-        return None

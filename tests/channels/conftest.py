@@ -1,4 +1,4 @@
-"""Channel manager fixtures: properties, connections, inventory rows, the simulator and a burst worker."""
+"""Channel manager fixtures: connections, inventory rows, sync logs, the simulator and a burst worker."""
 from __future__ import annotations
 
 import secrets
@@ -9,6 +9,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from app.channels.platforms import PLATFORM_DEFINITIONS
+from tests.factories import committed
 
 FAST_ENGINE = {"CHANNELS_RETRY_BASE_SECONDS": 0.05, "CHANNELS_MOCK_DELAY_SECONDS": 0,
                "CHANNELS_LOCK_WAIT_SECONDS": 2, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": 0.5,
@@ -29,9 +30,9 @@ def mock_mode(app, monkeypatch):
 
 @pytest.fixture(scope="session")
 def simulator_server():
-    from app.channels.simulator import SimulatorServer
+    from app.channels.simulator import BackgroundServer
 
-    server = SimulatorServer().start()
+    server = BackgroundServer().start()
     yield server
     server.stop()
 
@@ -39,7 +40,7 @@ def simulator_server():
 @pytest.fixture
 def simulator(app, simulator_server, monkeypatch):
     """A healthy, empty simulator that every platform's API settings point at."""
-    simulator_server.simulator.reset()
+    simulator_server.wsgi_app.reset()
     for name, definition in PLATFORM_DEFINITIONS.items():
         monkeypatch.setitem(app.config, definition.base_setting, f"{simulator_server.url}/{name}")
         for setting in definition.required_settings:
@@ -70,36 +71,13 @@ def sim_requests(simulator):
 
 
 @pytest.fixture
-def make_property(app):
-    from app.extensions import db
-    from app.inventory.models import Property
-
-    def make(agency, name: str | None = None, **values):
-        with app.app_context():
-            prop = Property(agency_id=agency.id, name=name or f"Haus {secrets.token_hex(2)}",
-                            ical_token=secrets.token_urlsafe(24), **values)
-            db.session.add(prop)
-            db.session.commit()
-            db.session.refresh(prop)
-            db.session.expunge(prop)
-        return prop
-    return make
-
-
-@pytest.fixture
 def make_connection(app):
     from app.channels import service
-    from app.extensions import db
 
     def make(agency, prop=None, platform_type: str = "airbnb", **values):
         values.setdefault("platform_listing_id", f"listing-{secrets.token_hex(3)}")
-        with app.app_context():
-            connection = service.create_connection(agency.id, prop.id, platform_type, skip_connection_test=True,
-                                                   **values)
-            db.session.commit()
-            db.session.refresh(connection)
-            db.session.expunge(connection)
-        return connection
+        return committed(app, lambda: service.create_connection(agency.id, prop.id, platform_type,
+                                                                skip_connection_test=True, **values))
     return make
 
 
@@ -112,15 +90,43 @@ def make_range(app):
     from app.inventory.models import InventoryRange
 
     def make(prop, start: date, end: date, kind: str = "booking", **values):
-        with app.app_context():
+        source_id = values.pop("source_id", uuid.uuid4())
+        def create():
             item = InventoryRange(agency_id=prop.agency_id, property_id=prop.id, start_date=start, end_date=end,
-                                  kind=kind, source_id=values.pop("source_id", uuid.uuid4()), **values)
+                                  kind=kind, source_id=source_id, **values)
             db.session.add(item)
-            db.session.commit()
-            db.session.refresh(item)
-            db.session.expunge(item)
-        return item
+            return item
+        return committed(app, create)
     return make
+
+
+@pytest.fixture
+def write_logs(app):
+    """Insert sync logs for a connection: write_logs(connection, [(operation, status, batch_id, age_days)])."""
+    import uuid
+    from datetime import datetime, timedelta, timezone
+
+    from app.channels.models import ChannelSyncLog
+    from app.extensions import db
+
+    def write(connection, rows, **values) -> list[uuid.UUID]:
+        now = datetime.now(timezone.utc)
+        ids = []
+        with app.app_context():
+            for index, (operation, status, batch_id, age_days) in enumerate(rows):
+                created = now - timedelta(days=age_days, seconds=index)
+                log = ChannelSyncLog(tenant_id=connection.agency_id, connection_id=connection.id,
+                                     property_id=connection.property_id, batch_id=batch_id,
+                                     operation_type=operation, status=status, task_id=str(uuid.uuid4()),
+                                     direction="inbound" if operation == "bookings_sync" else "outbound",
+                                     details=values.get("details", {"platform": "airbnb"}),
+                                     error=values.get("error"), created_at=created, updated_at=created)
+                db.session.add(log)
+                db.session.flush()
+                ids.append(log.id)
+            db.session.commit()
+        return ids
+    return write
 
 
 @pytest.fixture

@@ -124,3 +124,21 @@ def test_ical_only_connection_tests_its_feed_and_skips_pushes(app, simulator, mo
         assert result.healthy and result.details["source"] == "ical" and result.details["events"] == 1
         assert ical.push_availability([])["skipped"] is True
         assert [r.external_uid for r in ical.fetch_reservations(START, START)] == ["e1"]
+
+
+def test_request_budget_waits_instead_of_exceeding(app):
+    from app.channels.adapters import budget
+
+    class Waited(Exception):
+        pass
+
+    def no_sleep(seconds):
+        assert 0 < seconds <= 60
+        raise Waited
+
+    with app.app_context():
+        budget.spend("airbnb", "L-budget", 2, sleep=no_sleep)
+        budget.spend("airbnb", "L-budget", 2, sleep=no_sleep)
+        with pytest.raises(Waited):
+            budget.spend("airbnb", "L-budget", 2, sleep=no_sleep)
+        budget.spend("airbnb", "other-listing", 2, sleep=no_sleep)  # budgets are per listing

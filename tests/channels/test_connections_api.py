@@ -166,3 +166,12 @@ def test_test_endpoint_in_mock_mode(client, setup, mock_mode):
     paused = client.post(url, headers=headers, json={}).get_json()
     assert paused["healthy"] is False and paused["message"] == "Mock: Connection status is paused"
     assert client.get(url, headers=headers).status_code == 405
+
+
+def test_values_the_database_refuses_are_422_not_500(client, setup):
+    _, headers, _, connection = setup()
+    assert client.get(CONNECTIONS + "?q=a%00b", headers=headers).status_code == 422
+    response = client.patch(f"{CONNECTIONS}{connection.id}", headers=headers, json={"platform_listing_id": "a\0b"})
+    assert response.status_code == 422 and response.get_json()["detail"][0]["msg"].startswith("Invalid value")
+    assert client.get(f"{CONNECTIONS}{connection.id}", headers=headers).get_json()["platform_listing_id"] == (
+        connection.platform_listing_id)

@@ -52,7 +52,7 @@ class InventoryMachine(RuleBasedStateMachine):
         prop = self.properties[index]
         expected = 409 if status in OCCUPYING and self.taken(prop, start, start + length) else 201
         response = self.api.book(prop, day(start), day(start + length), status=status)
-        assert response.status_code == expected, response.get_json()
+        assert response.status_code == expected, (response.status_code, response.get_data(as_text=True))
         if expected == 409:
             return multiple()
         self.stays[response.get_json()["id"]] = [prop, status, start, start + length]
@@ -69,7 +69,7 @@ class InventoryMachine(RuleBasedStateMachine):
             expected = 200
         response = self.api.patch(f"/api/v1/bookings/{booking}", json={
             "check_in": str(day(start)), "check_out": str(day(start + length))})
-        assert response.status_code == expected, response.get_json()
+        assert response.status_code == expected, (response.status_code, response.get_data(as_text=True))
         if expected == 200:
             self.stays[booking][2:] = [start, start + length]
 
@@ -83,7 +83,7 @@ class InventoryMachine(RuleBasedStateMachine):
         else:
             expected = 200
         response = self.api.patch(f"/api/v1/bookings/{booking}", json={"status": status})
-        assert response.status_code == expected, response.get_json()
+        assert response.status_code == expected, (response.status_code, response.get_data(as_text=True))
         if expected == 200:
             self.stays[booking][1] = status
 
@@ -93,7 +93,7 @@ class InventoryMachine(RuleBasedStateMachine):
         expected = 409 if self.taken(prop, start, start + length) else 201
         response = self.api.post("/api/v1/availability/blocks", json={
             "property_id": str(prop.id), "start_date": str(day(start)), "end_date": str(day(start + length))})
-        assert response.status_code == expected, response.get_json()
+        assert response.status_code == expected, (response.status_code, response.get_data(as_text=True))
         if expected == 409:
             return multiple()
         self.closed[response.get_json()["id"]] = (prop, start, start + length)

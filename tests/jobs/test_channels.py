@@ -26,6 +26,16 @@ def logs_of(client, headers, connection, **query) -> list[dict]:
     return response.get_json()["logs"]
 
 
+@pytest.fixture
+def sync_now(client, run_worker):
+    """Trigger a sync, let the worker finish it and return the connection's logs (newest first)."""
+    def run(headers, connection, sync_type: str = "availability") -> list[dict]:
+        trigger(client, headers, connection, sync_type)
+        run_worker()
+        return logs_of(client, headers, connection)
+    return run
+
+
 def batch(client, headers, connection, batch_id) -> dict:
     return client.get(f"{CONNECTIONS}{connection.id}/sync-batches/{batch_id}", headers=headers).get_json()
 
@@ -68,22 +78,18 @@ def test_worker_stopped_batch_reads_running_with_triggered_three(client, setup):
     assert {log["status"] for log in logs_of(client, headers, connection)} == {"queued"}
 
 
-def test_transient_500_succeeds_after_retries(client, setup, run_worker, sim_control):
+def test_transient_500_succeeds_after_retries(setup, sync_now, sim_control):
     _, headers, _, connection = setup()
     sim_control("faults", mode="error", status=500, times=2)
-    trigger(client, headers, connection, "availability")
-    run_worker()
-    [log] = logs_of(client, headers, connection)
+    [log] = sync_now(headers, connection)
     assert log["status"] == "success" and log["retry_count"] == 2 and log["details"]["retry_count"] == 2
     assert log["details"]["error_type"] == "channel_error"  # why the last retry happened stays visible
 
 
-def test_permanent_500_fails_after_four_attempts(client, setup, run_worker, sim_control, sim_requests):
+def test_permanent_500_fails_after_four_attempts(setup, sync_now, sim_control, sim_requests):
     _, headers, _, connection = setup()
     sim_control("faults", mode="error", status=500)
-    trigger(client, headers, connection, "availability")
-    run_worker()
-    [log] = logs_of(client, headers, connection)
+    [log] = sync_now(headers, connection)
     assert log["status"] == "failed" and log["retry_count"] == 3
     assert log["error"].startswith("Channel error after 3 retries: Channel answered HTTP 500")
     assert log["details"]["error_type"] == "channel_error" and log["details"]["http_status"] == 500
@@ -103,27 +109,44 @@ def test_rate_limit_honours_retry_after(client, setup, run_worker, sim_control):
     assert log["details"]["error_type"] == "channel_rate_limited"
 
 
-def test_timeout_is_classified_and_4xx_is_not_retried(client, setup, run_worker, sim_control):
+def test_timeout_is_classified_and_4xx_is_not_retried(setup, sync_now, sim_control):
     _, headers, _, connection = setup()
     sim_control("faults", mode="slow", delay_seconds=0.8)
-    trigger(client, headers, connection, "availability")
-    run_worker()
-    [log] = logs_of(client, headers, connection)
+    [log] = sync_now(headers, connection)
     assert log["status"] == "failed" and log["details"]["error_type"] == "channel_timeout"
     assert log["error"].startswith("Channel timeout after 3 retries: Channel did not answer")
     sim_control("faults", mode="error", status=422)
-    trigger(client, headers, connection, "availability")
-    run_worker()
-    newest = logs_of(client, headers, connection)[0]
+    newest = sync_now(headers, connection)[0]
     assert newest["status"] == "failed" and newest["retry_count"] == 0
     assert newest["details"]["error_type"] == "channel_rejected"
 
 
-def test_mock_mode_sync_succeeds_without_any_channel(client, setup, run_worker, mock_mode):
+@pytest.mark.parametrize("outage, status, retries", [(2, "success", 2), (9, "failed", 3)])
+def test_database_outage_before_an_attempt_is_retried(setup, sync_now, monkeypatch, outage, status, retries):
+    from sqlalchemy.exc import OperationalError
+
+    from app.channels.service import engine
+
+    real_preflight, calls = engine.preflight, []
+
+    def flaky_preflight():  # the database answers again after `outage` pre-flights
+        calls.append(1)
+        if len(calls) <= outage:
+            raise OperationalError("SELECT 1", {}, Exception("connection timeout"))
+        real_preflight()
+
+    monkeypatch.setattr(engine, "preflight", flaky_preflight)
     _, headers, _, connection = setup()
-    trigger(client, headers, connection)
-    run_worker()
-    logs = logs_of(client, headers, connection)
+    [log] = sync_now(headers, connection)
+    assert log["status"] == status and log["retry_count"] == retries
+    assert log["details"]["error_type"] == "database_unavailable"
+    if status == "failed":
+        assert log["error"] == "Database unavailable after 3 retries: connection timeout"
+
+
+def test_mock_mode_sync_succeeds_without_any_channel(setup, sync_now, mock_mode):
+    _, headers, _, connection = setup()
+    logs = sync_now(headers, connection, "full")
     assert [log["status"] for log in logs] == ["success"] * 3
     assert all(log["details"]["mock_mode"] is True for log in logs)
 
@@ -139,6 +162,8 @@ def test_trigger_rules(client, setup, run_worker):
     bad_window = client.post(url, headers=headers, json={"sync_type": "pricing", "start_date": "2031-01-10",
                                                          "end_date": "2031-01-01"})
     assert bad_window.status_code == 422
+    far = client.post(url, headers=headers, json={"sync_type": "pricing", "start_date": "9999-12-31"})
+    assert far.status_code == 422
     client.patch(f"{CONNECTIONS}{connection.id}", headers=headers, json={"status": "paused"})
     paused = client.post(url, headers=headers, json={"sync_type": "full"})
     assert paused.status_code == 409 and paused.get_json() == {"detail": "Connection is paused"}
@@ -185,12 +210,10 @@ def test_property_level_trigger(client, setup, run_worker, make_user, bearer):
     assert logs[-1]["id"] == body["sync_log_id"] and logs[-1]["details"]["manual_trigger"] is True
 
 
-def test_retry_of_a_failed_log_creates_a_linked_batch(client, setup, run_worker, sim_control):
+def test_retry_of_a_failed_log_creates_a_linked_batch(client, setup, run_worker, sync_now, sim_control):
     _, headers, _, connection = setup()
     sim_control("faults", mode="error", status=400)
-    trigger(client, headers, connection, "availability")
-    run_worker()
-    [failed] = logs_of(client, headers, connection)
+    [failed] = sync_now(headers, connection)
     sim_control("faults", mode="ok")
     url = f"{CONNECTIONS}{connection.id}/sync-logs/{failed['id']}/retry"
     retried = client.post(url, headers=headers)
@@ -227,18 +250,17 @@ def test_same_connection_and_operation_never_run_at_once(app, client, setup, run
     assert log["status"] == "success"
 
 
-def test_a_job_for_a_final_log_does_nothing(app, client, setup, run_worker):
+def test_a_job_for_a_final_log_does_nothing(client, setup, sync_now):
     from jobs.channels import run_channel_sync
 
     _, headers, _, connection = setup()
-    trigger(client, headers, connection, "availability")
-    run_worker()
-    [log] = logs_of(client, headers, connection)
+    [log] = sync_now(headers, connection)
     assert run_channel_sync(log["id"]) == "skipped"
     assert logs_of(client, headers, connection) == [log]
 
 
-@pytest.mark.parametrize("metadata, expected", [({"sync_interval_minutes": 30}, 1), ({}, 0)])
+@pytest.mark.parametrize("metadata, expected", [({"sync_interval_minutes": 30}, 1), ({}, 1),
+                                                ({"sync_interval_minutes": 0}, 0)])
 def test_scheduled_syncs_trigger_due_connections(app, client, setup, metadata, expected, mock_mode):
     from jobs.channels import run_scheduled_syncs
 

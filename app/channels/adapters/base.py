@@ -76,10 +76,16 @@ class CallStats:
 
 
 class ChannelError(Exception):
-    """A failed channel call; `retryable` decides whether the engine tries again."""
+    """A failed attempt; `retryable` decides whether the engine tries again, `label` prefixes
+    the final error ("<label> after 3 retries: ...") and `error_type` goes into the log's details.
+    Subclasses set them as class keywords: `class ChannelTimeout(ChannelError, error_type=...)`."""
     error_type = "channel_error"
-    retryable = True
     label = "Channel error"
+    retryable = True
+
+    def __init_subclass__(cls, *, error_type: str, label: str, retryable: bool = True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.error_type, cls.label, cls.retryable = error_type, label, retryable
 
     def __init__(self, message: str, *, http_status: int | None = None, retry_after: float | None = None):
         super().__init__(message)
@@ -88,41 +94,31 @@ class ChannelError(Exception):
         self.retry_after = retry_after
 
 
-class ChannelTimeout(ChannelError):
-    error_type = "channel_timeout"
-    label = "Channel timeout"
+class ChannelTimeout(ChannelError, error_type="channel_timeout", label="Channel timeout"):
+    pass
 
 
-class ChannelRateLimited(ChannelError):
-    error_type = "channel_rate_limited"
-    label = "Channel rate limited"
+class ChannelRateLimited(ChannelError, error_type="channel_rate_limited", label="Channel rate limited"):
+    pass
 
 
-class ChannelBadResponse(ChannelError):
+class ChannelBadResponse(ChannelError, error_type="channel_bad_response", label="Malformed channel response"):
     """The channel answered with a body we cannot read (a proxy page, truncated JSON)."""
-    error_type = "channel_bad_response"
-    label = "Malformed channel response"
 
 
-class ChannelRejected(ChannelError):
+class ChannelRejected(ChannelError, error_type="channel_rejected", label="Channel rejected the request",
+                      retryable=False):
     """A 4xx other than 429: our request is wrong; repeating it cannot help."""
-    error_type = "channel_rejected"
-    retryable = False
-    label = "Channel rejected the request"
 
 
-class ChannelNotConfigured(ChannelError):
+class ChannelNotConfigured(ChannelError, error_type="channel_not_configured", label="Channel not configured",
+                           retryable=False):
     """Missing credentials, a switched-off platform or an unusable connection."""
-    error_type = "channel_not_configured"
-    retryable = False
-    label = "Channel not configured"
 
 
-class SyncValidationError(ChannelError):
+class SyncValidationError(ChannelError, error_type="validation_error", label="Sync validation failed",
+                          retryable=False):
     """The operation cannot run with the data we have (no property, suspicious feed)."""
-    error_type = "validation_error"
-    retryable = False
-    label = "Sync validation failed"
 
 
 class ChannelAdapter(ABC):

@@ -64,7 +64,8 @@ class Wire:
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
         except requests.Timeout:
-            raise ChannelTimeout(f"Channel did not answer within {self.timeout[1]:g}s ({method} {url})") from None
+            # No URL in messages: feed URLs can carry secrets, and messages end up in logs and the API.
+            raise ChannelTimeout(f"Channel did not answer within {self.timeout[1]:g}s") from None
         except requests.RequestException as exc:
             raise ChannelError(f"Cannot reach channel: {type(exc).__name__}") from None
         finally:

@@ -8,11 +8,12 @@ from pydantic import ValidationError
 from app.channels import service
 from app.channels.api import bp
 from app.channels.api.schemas import (ConnectionDetailOut, ConnectionIn, ConnectionList, ConnectionOut,
-                                      ConnectionPatch, ConnectionsQuery, CreateQuery, Detail, IcalExportOut,
-                                      TestOut, connection_detail_out, connection_fields)
+                                      ConnectionPatch, ConnectionsQuery, CreateQuery, IcalExportOut, TestOut,
+                                      connection_detail_out, connection_fields)
 from app.extensions import db
-from app.web.api import ApiResponse, spec
+from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role
+from app.web.idempotency import IdempotencyHeaders, idempotent
 
 log = logging.getLogger(__name__)
 TAGS = ["channel-connections"]
@@ -41,7 +42,8 @@ def list_connections(query: ConnectionsQuery):
 
 @bp.post("/channel-connections/")
 @require_role(*WRITERS)
-@spec.validate(query=CreateQuery, json=ConnectionIn,
+@idempotent
+@spec.validate(query=CreateQuery, json=ConnectionIn, headers=IdempotencyHeaders,
                resp=ApiResponse(HTTP_201=ConnectionDetailOut, HTTP_400=Detail, HTTP_404=Detail, HTTP_409=Detail),
                tags=TAGS)
 def create_connection(query: CreateQuery, json: ConnectionIn):
@@ -97,14 +99,4 @@ def test_connection(connection_id):
 def ical_export_url(property_id):
     """The property's secret iCal export URL (channels subscribe to it)."""
     prop = service.owned_property(current_agency_id(), property_id)
-    return IcalExportOut(property_id=prop.id, url=service.ical_url(prop))
-
-
-@bp.post("/properties/<uuid:property_id>/ical-export/rotate")
-@require_role(*WRITERS)
-@spec.validate(resp=ApiResponse(HTTP_200=IcalExportOut, HTTP_404=Detail), tags=["ical"])
-def rotate_ical_export(property_id):
-    """Replace the secret in the export URL; subscribers of the old URL get 404 from now on."""
-    prop = service.rotate_ical_token(current_agency_id(), property_id)
-    db.session.commit()
     return IcalExportOut(property_id=prop.id, url=service.ical_url(prop))

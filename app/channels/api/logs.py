@@ -5,11 +5,11 @@ from flask import current_app
 
 from app.channels import service
 from app.channels.api import bp
-from app.channels.api.schemas import (BatchesOut, BatchesQuery, BatchOut, Detail, ErrorOut, LogOut, LogsOut,
-                                      LogsQuery, PurgeIn, PurgeOut, batch_out, log_out)
+from app.channels.api.schemas import (BatchesOut, BatchesQuery, BatchOut, ErrorOut, LogOut, LogsOut, LogsQuery,
+                                      PurgeIn, PurgeOut, batch_out, log_out)
 from app.channels.errors import WrongConfirmPhrase
 from app.extensions import db
-from app.web.api import ApiResponse, spec
+from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role
 
 TAGS = ["sync-logs"]

@@ -13,10 +13,6 @@ ConnectionStatus = Literal[CONNECTION_STATUSES]  # type: ignore[valid-type]
 SyncType = Literal["full", "availability", "pricing", "bookings"]
 
 
-class Detail(BaseModel):
-    detail: str
-
-
 class ErrorOut(BaseModel):
     error: str
     message: str

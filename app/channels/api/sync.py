@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from app.channels import service
 from app.channels.api import bp, legacy_bp
-from app.channels.api.schemas import (Detail, ErrorOut, PropertySyncIn, PropertySyncOut, SyncIn, SyncOut)
+from app.channels.api.schemas import ErrorOut, PropertySyncIn, PropertySyncOut, SyncIn, SyncOut
 from app.extensions import db
-from app.web.api import ApiResponse, spec
+from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role
+from app.web.idempotency import IdempotencyHeaders, idempotent
 
 TAGS = ["channel-sync"]
 TRIGGER_RESPONSES = dict(HTTP_200=SyncOut, HTTP_404=Detail, HTTP_409=Detail, HTTP_503=ErrorOut)
@@ -17,7 +18,8 @@ def sync_out(result: service.TriggerResult, message: str) -> SyncOut:
 
 
 @bp.post("/channel-connections/<uuid:connection_id>/sync")
-@spec.validate(json=SyncIn, resp=ApiResponse(**TRIGGER_RESPONSES), tags=TAGS)
+@idempotent
+@spec.validate(json=SyncIn, headers=IdempotencyHeaders, resp=ApiResponse(**TRIGGER_RESPONSES), tags=TAGS)
 def trigger_sync(connection_id, json: SyncIn):
     """Start a sync: one batch; `full` runs availability, pricing and bookings as three jobs."""
     extra = {"confirm_feed_shrink": True} if json.confirm_feed_shrink else None
@@ -28,7 +30,8 @@ def trigger_sync(connection_id, json: SyncIn):
 
 
 @bp.post("/channel-connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/retry")
-@spec.validate(resp=ApiResponse(**TRIGGER_RESPONSES), tags=TAGS)
+@idempotent
+@spec.validate(headers=IdempotencyHeaders, resp=ApiResponse(**TRIGGER_RESPONSES), tags=TAGS)
 def retry_sync_log(connection_id, log_id):
     """Re-run a failed operation as a new batch; the new log's details.retry_of names the failed one."""
     result = service.retry_sync_log(current_agency_id(), connection_id, log_id)
@@ -39,7 +42,8 @@ def retry_sync_log(connection_id, log_id):
 @bp.post("/availability/sync")
 @legacy_bp.post("/availability/sync")
 @require_role("admin", "manager")
-@spec.validate(json=PropertySyncIn, resp=ApiResponse(HTTP_200=PropertySyncOut, HTTP_400=Detail, HTTP_404=Detail,
+@idempotent
+@spec.validate(json=PropertySyncIn, headers=IdempotencyHeaders, resp=ApiResponse(HTTP_200=PropertySyncOut, HTTP_400=Detail, HTTP_404=Detail,
                                                      HTTP_409=Detail, HTTP_503=ErrorOut), tags=TAGS)
 def trigger_property_sync(json: PropertySyncIn):
     """Sync one property to one platform (availability or pricing) through its active connection."""

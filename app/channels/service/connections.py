@@ -22,8 +22,9 @@ from app.channels.errors import (ConnectionExists, ConnectionNotFound, Connectio
                                  UnsupportedPlatform)
 from app.channels.models import CONNECTION_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
 from app.extensions import db
+from app.inventory import service as inventory
 from app.inventory.models import Property
-from app.web.errors import ValidationFailed
+from app.web.errors import NotFound, ValidationFailed
 from app.web.tenancy import get_owned, scoped
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,11 @@ def owned_connection(agency_id: uuid.UUID, connection_id: uuid.UUID, for_update:
 
 
 def owned_property(agency_id: uuid.UUID, property_id: uuid.UUID, message: str = "Property not found") -> Property:
-    prop = db.session.scalar(scoped(Property, agency_id).where(Property.id == property_id))
-    if prop is None:
-        raise PropertyNotFound(message)
-    return prop
+    """The agency's property; another agency's or a deleted one is PropertyNotFound (404, `message`)."""
+    try:
+        return inventory.get_property(agency_id, property_id)
+    except NotFound:
+        raise PropertyNotFound(message) from None
 
 
 def snapshot(connection: ChannelConnection) -> ConnectionSnapshot:
@@ -242,3 +244,42 @@ def stale_connections(agency_id: uuid.UUID | None = None) -> list[ConnectionView
         query = query.where(ChannelConnection.agency_id == agency_id)
     views = [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
     return [view for view in views if view.stale]
+
+
+def seed_connection(agency_id: uuid.UUID, property_id: uuid.UUID | None, platform_type: str, *, status: str,
+                    platform_listing_id: str | None, platform_metadata: dict) -> tuple[ChannelConnection, bool]:
+    """Idempotent upsert for `flask seed-connection`: update (and revive) the agency's connection for this
+    property and platform, else create it. Returns (connection, created)."""
+    if platform_type not in PLATFORMS:
+        raise UnsupportedPlatform(platform_type)
+    validate_fields({"status": status, "platform_metadata": platform_metadata})
+    if property_id is not None:
+        owned_property(agency_id, property_id)
+    connection = db.session.scalar(
+        select(ChannelConnection)
+        .where(ChannelConnection.agency_id == agency_id, ChannelConnection.platform_type == platform_type,
+               ChannelConnection.property_id.is_not_distinct_from(property_id))
+        .order_by(ChannelConnection.deleted_at.desc().nulls_first(), ChannelConnection.created_at.desc())
+        .limit(1).with_for_update())
+    created = connection is None
+    if created:
+        connection = ChannelConnection(agency_id=agency_id, property_id=property_id, platform_type=platform_type)
+    connection.deleted_at = None
+    apply_fields(connection, {"status": status, "platform_listing_id": platform_listing_id,
+                              "platform_metadata": platform_metadata})
+    connection.updated_at = utcnow()
+    flush_unique(connection)
+    return connection, created
+
+
+def reencrypt_credentials() -> int:
+    """Re-encrypt every stored credential with the newest ENCRYPTION_KEY (after adding a key)."""
+    count = 0
+    for connection in db.session.scalars(select(ChannelConnection)):
+        for column in ENCRYPTED_FIELDS.values():
+            value = getattr(connection, column)
+            if value:
+                setattr(connection, column, crypto.reencrypt(value))
+                count += 1
+    db.session.flush()
+    return count

@@ -24,20 +24,19 @@ from app.channels.service.logs import transition
 from app.channels.service.sync import SyncWindow
 from app.extensions import db
 from app.inventory.models import Property
+from app.web.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 PREFLIGHT_TIMEOUT_MS = 5000
 
 
-class DatabaseUnavailable(ChannelError):
-    error_type = "database_unavailable"
-    label = "Database unavailable"
+class DatabaseUnavailable(ChannelError, error_type="database_unavailable", label="Database unavailable"):
+    """The pre-flight or the operation lost the database."""
 
 
-class UnexpectedSyncError(ChannelError):
-    error_type = "internal_error"
-    label = "Sync error"
+class UnexpectedSyncError(ChannelError, error_type="internal_error", label="Sync error"):
+    """Anything else that went wrong in an attempt (retried like a channel error)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,8 @@ def classify(exc: Exception) -> ChannelError:
         return DatabaseUnavailable(first_line[0] if first_line else type(exc).__name__)
     if isinstance(exc, CredentialsUnreadable):
         return SyncValidationError(str(exc))
+    if isinstance(exc, DomainError):  # a business rule (e.g. the property was deleted): retrying cannot help
+        return SyncValidationError(str(exc.detail))
     return UnexpectedSyncError(f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
@@ -128,8 +129,11 @@ def touch_connection(connection_id: uuid.UUID) -> None:
 
 
 def requeue(log_id: uuid.UUID, task_id: str) -> bool:
-    """Hand the log to a new job (its task id changes); the old job ends without touching it."""
-    return transition(log_id, ACTIVE_SYNC_STATUSES, {"requeued": True}, status="queued", task_id=task_id)
+    """Hand a waiting log to a new job (its task id changes); the old job ends without touching it.
+
+    A log that is already running belongs to the run holding the lock: False, nothing changes.
+    """
+    return transition(log_id, ("triggered", "queued"), {"requeued": True}, status="queued", task_id=task_id)
 
 
 def run_operation(plan: SyncPlan, attempt: int) -> dict:

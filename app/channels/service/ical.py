@@ -8,7 +8,6 @@ operator confirms (`confirm_feed_shrink`).
 """
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -17,50 +16,44 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from app.channels.adapters.base import ConnectionSnapshot, Reservation, SyncValidationError
-from app.channels.service.connections import owned_property, utcnow
+from app.channels.service.connections import utcnow
 from app.extensions import db
+from app.inventory import service as inventory
 from app.inventory.models import InventoryRange, Property
 from app.web.errors import Conflict, NotFound
 
 EXPORT_PAST_DAYS = 30
+EXPORT_FUTURE_DAYS = 3 * 365
 SUMMARIES = {"booking": "Reserved", "channel_hold": "Reserved", "block": "Not available"}
 
 
-def new_ical_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def ical_url(prop: Property) -> str:
+    """The property's public export URL (its token is rotated by the inventory service)."""
     return url_for("ical_feed.property_calendar", token=prop.ical_token, _external=True)
 
 
-def rotate_ical_token(agency_id: uuid.UUID, property_id: uuid.UUID) -> Property:
-    """Give the property a new secret feed URL; the old one answers 404 from now on."""
-    prop = owned_property(agency_id, property_id)
-    prop.ical_token = new_ical_token()
-    db.session.flush()
-    return prop
+def export_uid(item) -> str:
+    """By what occupies the dates, so a moved stay keeps its UID in subscribers' calendars."""
+    source = item.booking_id or item.block_id or f"{item.connection_id}-{item.external_uid}"
+    return f"{item.kind}-{source}@fewo-pms"
 
 
 def export_calendar(token: str) -> bytes:
     """The property's occupied dates (active inventory ranges) as an RFC 5545 calendar. Raises NotFound."""
-    prop = db.session.scalar(select(Property).where(Property.ical_token == token, Property.deleted_at.is_(None)))
+    prop = inventory.find_property_by_ical_token(token)
     if prop is None:
         raise NotFound("Calendar not found")
-    since = utcnow().date() - timedelta(days=EXPORT_PAST_DAYS)
-    ranges = db.session.scalars(
-        select(InventoryRange).where(InventoryRange.property_id == prop.id, InventoryRange.state == "active",
-                                     InventoryRange.end_date >= since).order_by(InventoryRange.start_date))
+    today = utcnow().date()
+    window = inventory.Stay(today - timedelta(days=EXPORT_PAST_DAYS), today + timedelta(days=EXPORT_FUTURE_DAYS))
     calendar = Calendar()
     calendar.add("prodid", "-//Fewo PMS//Channel Manager//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", prop.name)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    for item in ranges:
+    for item in inventory.list_active_ranges(prop.agency_id, window, [prop.id]):
         event = Event()
-        # UID by what occupies the dates, so a moved stay keeps its UID in subscribers' calendars.
-        event.add("uid", f"{item.kind}-{item.source_id}@fewo-pms")
+        event.add("uid", export_uid(item))
         event.add("dtstamp", stamp)
         event.add("dtstart", item.start_date)
         event.add("dtend", item.end_date)
@@ -92,15 +85,11 @@ def check_feed_size(future: list[Reservation], held: int, confirmed: bool) -> No
 
 def upsert_holds(connection: ConnectionSnapshot, events: list[Reservation]) -> tuple[int, list[dict]]:
     """Upsert one hold per event, each in its own savepoint; overlaps become conflicts."""
-    if not events:
-        return 0, []
-    from app.inventory.service import upsert_channel_hold
-
     imported, conflicts = 0, []
     for event in events:
         try:
             with db.session.begin_nested():
-                upsert_channel_hold(connection.agency_id, connection.property_id, connection.id,
+                inventory.upsert_channel_hold(connection.agency_id, connection.property_id, connection.id,
                                     event.external_uid, event.start, event.end)
             imported += 1
         except Conflict as exc:
@@ -115,9 +104,7 @@ def release_vanished(connection: ConnectionSnapshot, held_future: set[str], feed
     vanished = held_future - feed_uids
     if not vanished:
         return 0
-    from app.inventory.service import release_channel_holds
-
-    release_channel_holds(connection.agency_id, connection.id, feed_uids | held_uids(connection.id, future=False))
+    inventory.release_channel_holds(connection.agency_id, connection.id, feed_uids | held_uids(connection.id, future=False))
     return len(vanished)
 
 

@@ -1,7 +1,7 @@
 """What outbound syncs push: availability and rates per day, coalesced into ranges.
 
-Availability is derived from active `inventory_ranges` only (read here, never
-written); consecutive equal days become one range, so a 90-day window is a
+Availability is derived from active `inventory_ranges` only (read through the
+inventory service, never written); consecutive equal days become one range, so a 90-day window is a
 handful of ranges rather than 90 values.
 """
 from __future__ import annotations
@@ -15,16 +15,8 @@ from sqlalchemy import select
 from app.channels.adapters.base import AvailabilityRange, RateRange
 from app.channels.models import ChannelRate
 from app.extensions import db
-from app.inventory.models import InventoryRange, Property
-
-
-def occupied_ranges(agency_id: uuid.UUID, property_id: uuid.UUID, start: date, end: date) -> list[InventoryRange]:
-    """Active inventory ranges of the property that overlap [start, end), by start date."""
-    return list(db.session.scalars(
-        select(InventoryRange)
-        .where(InventoryRange.agency_id == agency_id, InventoryRange.property_id == property_id,
-               InventoryRange.state == "active", InventoryRange.start_date < end, InventoryRange.end_date > start)
-        .order_by(InventoryRange.start_date)))
+from app.inventory import service as inventory
+from app.inventory.models import Property
 
 
 def availability_ranges(occupied: list[tuple[date, date]], start: date, end: date) -> list[AvailabilityRange]:
@@ -50,7 +42,7 @@ def availability_ranges(occupied: list[tuple[date, date]], start: date, end: dat
 
 
 def property_availability(agency_id: uuid.UUID, property_id: uuid.UUID, start: date, end: date):
-    occupied = occupied_ranges(agency_id, property_id, start, end)
+    occupied = inventory.list_active_ranges(agency_id, inventory.Stay(start, end), [property_id])
     return availability_ranges([(r.start_date, r.end_date) for r in occupied], start, end)
 
 

@@ -56,7 +56,10 @@ class TriggerResult:
 
 def sync_window(start: date | None = None, end: date | None = None) -> SyncWindow:
     """The requested window, by default today .. today + CHANNELS_SYNC_WINDOW_DAYS. Raises 422."""
-    start = start or utcnow().date()
+    today = utcnow().date()
+    start = start or today
+    if abs((start - today).days) > MAX_WINDOW_DAYS:
+        raise ValidationFailed.field("start_date", f"start_date must be within {MAX_WINDOW_DAYS} days of today")
     end = end or start + timedelta(days=current_app.config["CHANNELS_SYNC_WINDOW_DAYS"])
     if end <= start:
         raise ValidationFailed.field("end_date", "end_date must be after start_date")
@@ -180,7 +183,7 @@ def retry_sync_log(agency_id: uuid.UUID, connection_id: uuid.UUID, log_id: uuid.
 
 def due_for_scheduled_sync(default_minutes: int) -> list[ChannelConnection]:
     """Active, mapped connections whose interval (metadata `sync_interval_minutes`, else the
-    default; 0 = never) has passed since their last trigger."""
+    default; 0 = never) has passed since their last trigger, give or take the scheduler's minute."""
     metadata_minutes = ChannelConnection.platform_metadata["sync_interval_minutes"].astext
     interval = case((metadata_minutes.regexp_match("^[0-9]+$"), cast(metadata_minutes, Integer)),
                     else_=default_minutes)
@@ -189,6 +192,7 @@ def due_for_scheduled_sync(default_minutes: int) -> list[ChannelConnection]:
         .where(ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active",
                ChannelConnection.property_id.is_not(None), interval > 0,
                or_(ChannelConnection.last_sync_at.is_(None),
-                   ChannelConnection.last_sync_at < func.now() - func.make_interval(0, 0, 0, 0, 0, interval)))
+                   ChannelConnection.last_sync_at
+                   < func.now() - func.make_interval(0, 0, 0, 0, 0, interval) + timedelta(minutes=1)))
         .order_by(ChannelConnection.last_sync_at.asc().nulls_first()).limit(500)
         .with_for_update(skip_locked=True)))
