@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -435,8 +435,9 @@ def test_channel_sync_trigger_errors_inline(office):
     assert wrong.status_code == 422 and "No Expedia connection found for this property" in text
     assert "Fehler beim Starten (HTTP 422)" in text
     dates = client.post("/channel-sync", data={"sync_type": "pricing", "platform": "airbnb",
-                                               "property_id": str(client.prop.id), "start_date": "2030-01-10",
-                                               "end_date": "2030-01-01"}, headers=hx())
+                                               "property_id": str(client.prop.id),
+                                               "start_date": str(date.today() + timedelta(days=10)),
+                                               "end_date": str(date.today() + timedelta(days=5))}, headers=hx())
     assert dates.status_code == 422 and "end_date must be after start_date" in dates.get_data(as_text=True)
 
 
