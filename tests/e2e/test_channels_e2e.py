@@ -77,6 +77,7 @@ def test_full_sync_turns_success_live_then_log_and_batch_details(page, connectio
     expect(card).to_have_attribute("data-state", "success", timeout=15000)
     expect(dialog.locator(f"#sync-log-list-{cid}")).to_contain_text("Auto-refresh resumes when a sync starts")
     assert page.evaluate("window.notReloaded") is True
+    expect(dialog.locator(f"#connection-summary-{cid}")).not_to_contain_text("Never")  # freshness refreshed too
     card.scroll_into_view_if_needed()
     screenshot(page, "channels-03-sync-success")
 
