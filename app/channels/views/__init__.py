@@ -11,13 +11,11 @@ Pollers stop by themselves: terminal renders carry no interval and answer 286.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from app.channels.views.presenters import TEMPLATE_HELPERS
-from app.web.auth import current_principal
+from app.web.auth import current_principal, login_redirect
 from app.web.errors import DB_UNAVAILABLE, DomainError, Forbidden, render_error
 from app.web.htmx import STOP_POLLING, is_htmx, render_page_or_partial
 
@@ -33,11 +31,7 @@ def gate():
     """Anonymous: to the login page (htmx follows HX-Redirect); other roles than admin/manager: 403."""
     principal = current_principal()
     if principal is None:
-        page = urlsplit(request.headers.get("HX-Current-URL", "")).path if is_htmx() else None
-        login = url_for("auth.login", next=page or request.full_path.rstrip("?"))
-        if is_htmx():
-            return "", 401, {"HX-Redirect": login}
-        return redirect(login)
+        return login_redirect()
     if principal.role not in ROLES:
         raise Forbidden()
     return None
