@@ -10,11 +10,13 @@ from __future__ import annotations
 import random
 
 from bench.measure import Outcome, latency_rows
+from bench.pageweight import logged_in_session
 from bench.sql import explain, service_statements
 from bench.stack import Stack
 from bench.workload import api_session, make_connections, timed_loop
 
 NAME = "logs"
+STOP_POLLING = 286  # htmx: a fragment with nothing in progress answers 286 (app.web.htmx)
 P99_TARGET_MS = 50
 OPERATIONS_PER_BATCH = 3
 LOAD_SQL = """
@@ -72,29 +74,42 @@ def run(stack: Stack, scale) -> Outcome:
     connections = make_connections(stack, scale.log_connections, "Logged")
     load_logs(stack, connections, scale.log_rows)
     batches = sample_batches(stack, scale.log_requests)
-    outcome = Outcome()
+    outcome, web = Outcome(), stack.web().url
     with api_session(stack.token()) as session:
-        outcome.rows += request_rows(session, f"{stack.web().url}/api/v1/channel-connections", batches, scale)
-    outcome.notes.append("logs: the logs panel fragment is an HTML view of the same service call "
-                         "(list_sync_logs); it is measured here once the connections page exists")
+        outcome.rows += request_rows(session, api_pages(f"{web}/api/v1/channel-connections"), batches, scale)
+    with logged_in_session(web, stack.user_email) as browser:
+        browser.headers["HX-Request"] = "true"  # the panels as htmx fetches them
+        outcome.rows += request_rows(browser, fragment_pages(f"{web}/connections"), batches, scale)
     outcome.notes += plans(stack, *random.choice(batches))
     return outcome
 
 
-def request_rows(session, base: str, batches: list[tuple], scale) -> list:
-    """p50/p99 rows of each logs/batches endpoint, cycling through the sampled batches."""
-    pages = {
+def api_pages(base: str) -> dict:
+    return {
         "sync-logs API page (50)": lambda c, b: f"{base}/{c}/sync-logs?limit=50",
         "sync-logs API page, status=failed": lambda c, b: f"{base}/{c}/sync-logs?limit=50&status=failed",
         "sync-logs API page, batch filter": lambda c, b: f"{base}/{c}/sync-logs?batch_id={b}",
-        "batch list (50)": lambda c, b: f"{base}/{c}/sync-batches?limit=50",
-        "batch detail": lambda c, b: f"{base}/{c}/sync-batches/{b}",
+        "batch list API (50)": lambda c, b: f"{base}/{c}/sync-batches?limit=50",
+        "batch detail API": lambda c, b: f"{base}/{c}/sync-batches/{b}",
     }
+
+
+def fragment_pages(base: str) -> dict:
+    return {
+        "logs panel fragment": lambda c, b: f"{base}/{c}/sync-logs",
+        "logs panel fragment, status=failed": lambda c, b: f"{base}/{c}/sync-logs?status=failed",
+        "sync history fragment (batch list)": lambda c, b: f"{base}/{c}/sync-batches",
+        "batch details fragment": lambda c, b: f"{base}/{c}/sync-batches/{b}",
+    }
+
+
+def request_rows(session, pages: dict, batches: list[tuple], scale) -> list:
+    """p50/p99 rows of each page, cycling through the sampled batches."""
     rows = []
     for label, url_of in pages.items():
         def fetch(number: int, url_of=url_of) -> None:
             response = session.get(url_of(*batches[number % len(batches)]), timeout=30)
-            if response.status_code != 200:
+            if response.status_code not in (200, STOP_POLLING):
                 raise RuntimeError(f"{response.url} answered {response.status_code}")
         fetch(0)
         samples = timed_loop(scale.log_requests, fetch)["latencies"]

@@ -1,7 +1,8 @@
-"""Page weight: bytes of HTML + CSS + JS and the number of requests of a back-office page.
+"""Page weight: bytes of HTML + CSS + JS and the number of requests of the connections pages.
 
-Logs in through the form like a browser and follows the page's stylesheets
-and scripts (the assets a browser fetches before the page is usable).
+Logs in through the form like a browser and follows the page's stylesheets,
+scripts and the fragments htmx loads on page load (what a browser fetches
+before the page is usable).
 """
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ import requests
 
 from bench.measure import Outcome, Row
 from bench.stack import BENCH_PASSWORD, Stack
+from bench.workload import make_connections
 
 NAME = "page weight"
-CONNECTIONS_PAGE = "/connections"
-FALLBACK_PAGES = ("/", "/login")
+PAGES = ("/connections",)
 
 
 class Assets(HTMLParser):
-    """Stylesheet and script URLs of a page, and the login form's CSRF token."""
+    """Stylesheet, script and load-time htmx fragment URLs of a page, and the login form's CSRF token."""
 
     def __init__(self) -> None:
         super().__init__()
         self.urls: list[str] = []
+        self.fragments: list[str] = []
         self.csrf_token = ""
 
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -32,8 +34,15 @@ class Assets(HTMLParser):
             self.urls.append(attrs["href"])
         elif tag == "script" and attrs.get("src"):
             self.urls.append(attrs["src"])
+        elif attrs.get("hx-get") and "load" in triggers(attrs.get("hx-trigger")):
+            self.fragments.append(attrs["hx-get"])
         elif tag == "input" and attrs.get("name") == "csrf_token":
             self.csrf_token = attrs.get("value", "")
+
+
+def triggers(spec: str | None) -> list[str]:
+    """Event names of an hx-trigger attribute ("load, change from:#form" -> ["load", "change"])."""
+    return [part.split()[0] for part in (spec or "").split(",") if part.strip()]
 
 
 def parsed(html: str) -> Assets:
@@ -53,24 +62,29 @@ def logged_in_session(base: str, email: str) -> requests.Session:
 
 
 def weigh(session: requests.Session, url: str) -> tuple[int, int, int, int]:
-    """(HTML bytes, CSS+JS bytes, requests, status) of one page with its assets."""
+    """(HTML bytes with load-time fragments, CSS+JS bytes, requests, status) of one page."""
     page = session.get(url, timeout=30)
-    urls = list(dict.fromkeys(urljoin(url, asset) for asset in parsed(page.text).urls))
-    asset_bytes = sum(len(session.get(asset, timeout=30).content) for asset in urls)
-    return len(page.content), asset_bytes, 1 + len(urls), page.status_code
+    found = parsed(page.text)
+    assets = list(dict.fromkeys(urljoin(url, asset) for asset in found.urls))
+    fragments = [urljoin(url, fragment) for fragment in found.fragments]
+    asset_bytes = sum(len(session.get(asset, timeout=30).content) for asset in assets)
+    html_bytes = len(page.content) + sum(len(session.get(fragment, headers={"HX-Request": "true"}, timeout=30)
+                                             .content) for fragment in fragments)
+    return html_bytes, asset_bytes, 1 + len(assets) + len(fragments), page.status_code
 
 
 def run(stack: Stack, scale) -> Outcome:
+    (connection_id,) = make_connections(stack, 1, "Weighed")
     base, outcome = stack.web().url, Outcome()
-    with logged_in_session(base, stack.user_email) as session, requests.Session() as visitor:
-        pages = [CONNECTIONS_PAGE]
-        if session.get(f"{base}{CONNECTIONS_PAGE}", timeout=30).status_code != 200:
-            pages = list(FALLBACK_PAGES)
-            outcome.notes.append(f"page weight: {CONNECTIONS_PAGE} does not exist in this build; "
-                                 f"measured {', '.join(FALLBACK_PAGES)} instead")
-        weights = {path: weigh(visitor if path == "/login" else session, f"{base}{path}") for path in pages}
+    with logged_in_session(base, stack.user_email) as session:
+        weights = {path: weigh(session, f"{base}{path}") for path in PAGES}
+        weights["/connections/<id>"] = weigh(session, f"{base}/connections/{connection_id}")
     for path, (html, assets, count, status) in weights.items():
-        outcome.rows += [Row(NAME, f"{path} (HTTP {status}): HTML + CSS + JS", html + assets, "bytes"),
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        outcome.rows += [Row(NAME, f"{path}: HTML + CSS + JS", html + assets, "bytes"),
                          Row(NAME, f"{path}: of which CSS + JS", assets, "bytes"),
                          Row(NAME, f"{path}: requests", count, "")]
+    outcome.notes.append("page weight: uncompressed bytes; requests = the page, its stylesheets and scripts, "
+                         "and the fragments htmx loads on page load")
     return outcome
