@@ -37,6 +37,22 @@ SELECT %(agency)s, c.id, c.property_id, md5(c.id::text || (g / %(batch_span)s)::
 """
 
 
+# Label -> path below one connection; {batch} is a sampled batch of that connection.
+API_PAGES = {
+    "sync-logs API page (50)": "sync-logs?limit=50",
+    "sync-logs API page, status=failed": "sync-logs?limit=50&status=failed",
+    "sync-logs API page, batch filter": "sync-logs?batch_id={batch}",
+    "batch list API (50)": "sync-batches?limit=50",
+    "batch detail API": "sync-batches/{batch}",
+}
+FRAGMENTS = {
+    "logs panel fragment": "sync-logs",
+    "logs panel fragment, status=failed": "sync-logs?status=failed",
+    "sync history fragment (batch list)": "sync-batches",
+    "batch details fragment": "sync-batches/{batch}",
+}
+
+
 def load_logs(stack: Stack, connections: list, rows: int) -> None:
     with stack.connect() as conn:
         conn.execute(LOAD_SQL, {"connections": connections, "agency": stack.agency_id, "rows": rows,
@@ -76,39 +92,21 @@ def run(stack: Stack, scale) -> Outcome:
     batches = sample_batches(stack, scale.log_requests)
     outcome, web = Outcome(), stack.web().url
     with api_session(stack.token()) as session:
-        outcome.rows += request_rows(session, api_pages(f"{web}/api/v1/channel-connections"), batches, scale)
+        outcome.rows += request_rows(session, f"{web}/api/v1/channel-connections", API_PAGES, batches, scale)
     with logged_in_session(web, stack.user_email) as browser:
         browser.headers["HX-Request"] = "true"  # the panels as htmx fetches them
-        outcome.rows += request_rows(browser, fragment_pages(f"{web}/connections"), batches, scale)
+        outcome.rows += request_rows(browser, f"{web}/connections", FRAGMENTS, batches, scale)
     outcome.notes += plans(stack, *random.choice(batches))
     return outcome
 
 
-def api_pages(base: str) -> dict:
-    return {
-        "sync-logs API page (50)": lambda c, b: f"{base}/{c}/sync-logs?limit=50",
-        "sync-logs API page, status=failed": lambda c, b: f"{base}/{c}/sync-logs?limit=50&status=failed",
-        "sync-logs API page, batch filter": lambda c, b: f"{base}/{c}/sync-logs?batch_id={b}",
-        "batch list API (50)": lambda c, b: f"{base}/{c}/sync-batches?limit=50",
-        "batch detail API": lambda c, b: f"{base}/{c}/sync-batches/{b}",
-    }
-
-
-def fragment_pages(base: str) -> dict:
-    return {
-        "logs panel fragment": lambda c, b: f"{base}/{c}/sync-logs",
-        "logs panel fragment, status=failed": lambda c, b: f"{base}/{c}/sync-logs?status=failed",
-        "sync history fragment (batch list)": lambda c, b: f"{base}/{c}/sync-batches",
-        "batch details fragment": lambda c, b: f"{base}/{c}/sync-batches/{b}",
-    }
-
-
-def request_rows(session, pages: dict, batches: list[tuple], scale) -> list:
-    """p50/p99 rows of each page, cycling through the sampled batches."""
+def request_rows(session, base: str, pages: dict, batches: list[tuple], scale) -> list:
+    """p50/p99 rows of each page, cycling through the sampled (connection, batch) pairs."""
     rows = []
-    for label, url_of in pages.items():
-        def fetch(number: int, url_of=url_of) -> None:
-            response = session.get(url_of(*batches[number % len(batches)]), timeout=30)
+    for label, path in pages.items():
+        def fetch(number: int, path=path) -> None:
+            connection_id, batch_id = batches[number % len(batches)]
+            response = session.get(f"{base}/{connection_id}/{path.format(batch=batch_id)}", timeout=30)
             if response.status_code not in (200, STOP_POLLING):
                 raise RuntimeError(f"{response.url} answered {response.status_code}")
         fetch(0)
