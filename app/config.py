@@ -30,6 +30,11 @@ def env_float(env: Mapping[str, str], name: str, default: float) -> float:
     return float(raw) if raw not in (None, "") else default
 
 
+def env_int_list(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env.get(name)
+    return tuple(int(part) for part in raw.split(",") if part.strip()) if raw else default
+
+
 def sqlalchemy_url(url: str) -> str:
     """Point plain postgres URLs at the psycopg 3 driver."""
     for prefix in ("postgresql://", "postgres://"):
@@ -75,6 +80,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "ALLOWED_ORIGINS": [o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()],
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "INVENTORY_RETRY_BACKOFF_MS": env_int_list(env, "INVENTORY_RETRY_BACKOFF_MS", (100, 200)),
+        "IDEMPOTENCY_TTL_SECONDS": env_int(env, "IDEMPOTENCY_TTL_SECONDS", 86400),
         # CSRF tokens live as long as the session so pages left open keep working.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],

@@ -27,8 +27,8 @@ MODULES = (
     Module("health", ("app.ops.health:bp",)),
     Module("auth", ("app.auth.views:bp", "app.auth.api:bp")),
     Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth",)),
-    Module("inventory", (), depends_on=("auth",)),
-    Module("guests", (), depends_on=("auth", "inventory")),
+    Module("inventory", ("app.inventory.api:bp",), depends_on=("auth",)),
+    Module("guests", ("app.guests.api:bp",), depends_on=("auth", "inventory")),
     Module("channels", (), depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
     Module("ops", (), depends_on=("auth", "health")),
 )

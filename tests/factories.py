@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -128,3 +130,75 @@ def bearer(api_token):
 
 def hx(headers: dict | None = None) -> dict:
     return {"HX-Request": "true", **(headers or {})}
+
+
+@pytest.fixture
+def make_property(app, make_agency):
+    """A property created through the inventory service (committed, detached)."""
+    from app.extensions import db
+    from app.inventory import service
+
+    def make(agency=None, name: str | None = None, **fields):
+        agency = agency or make_agency()
+        with app.app_context():
+            prop = service.create_property(agency.id, name or f"Property {secrets.token_hex(3)}", **fields)
+            db.session.commit()
+            db.session.refresh(prop)
+            db.session.expunge(prop)
+        return prop
+    return make
+
+
+@pytest.fixture
+def make_booking(app):
+    """A booking created through the inventory service: `make_booking(prop, check_in, check_out, **kw)`."""
+    from app.extensions import db
+    from app.inventory import service
+
+    def make(prop, check_in, check_out, **details):
+        with app.app_context():
+            booking = service.create_booking(prop.agency_id, prop.id, service.Stay(check_in, check_out), **details)
+            db.session.commit()
+            db.session.refresh(booking)
+            db.session.expunge(booking)
+        return booking
+    return make
+
+
+def day(offset: int) -> date:
+    """Today (in Europe/Berlin, the properties' default time zone) plus `offset` days."""
+    return datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=offset)
+
+
+class Api:
+    """JSON calls as one user with a bearer token."""
+
+    def __init__(self, client, user, headers):
+        self.client, self.user, self.headers = client, user, headers
+        self.agency = user.agency
+
+    def __getattr__(self, method):
+        def call(path, **kwargs):
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            return getattr(self.client, method)(path, headers=headers, **kwargs)
+        return call
+
+    def book(self, prop, check_in, check_out, headers: dict | None = None, **body):
+        """POST /api/v1/bookings/ for `prop`; extra keyword arguments go into the body."""
+        return self.post("/api/v1/bookings/", headers=headers or {}, json={
+            "property_id": str(prop.id), "check_in": str(check_in), "check_out": str(check_out), **body})
+
+
+@pytest.fixture
+def api_as(client, make_user, bearer):
+    """`api_as(role, agency=None)` -> Api for a new user of that role."""
+    def make(role: str = "admin", agency=None):
+        user = make_user(role=role, agency=agency)
+        return Api(client, user, bearer(user))
+    return make
+
+
+@pytest.fixture
+def admin_api(api_as):
+    """An Api for a new admin of a new agency."""
+    return api_as("admin")

@@ -21,6 +21,11 @@ class FieldError(BaseModel):
     type: str
 
 
+class Detail(BaseModel):
+    """4xx body of auth, not-found and rule errors."""
+    detail: str
+
+
 class ValidationErrorBody(BaseModel):
     """422 body for malformed or invalid input (spec 20)."""
     detail: list[FieldError]
@@ -62,8 +67,17 @@ def api_blueprint(name: str, import_name: str, url_prefix: str = "/api/v1", publ
     return bp if public else protect_api(bp)
 
 
+def keep_method_on_slash_redirect(response):
+    """Slash-less collection URLs answer 307 (spec 20) instead of werkzeug's 308; both keep
+    method, body and query string, and the Location keeps the scheme seen behind the proxy."""
+    if response.status_code == 308 and request.path.startswith("/api/"):
+        response.status_code = 307
+    return response
+
+
 def register_openapi(app: Flask) -> None:
     spec.register(app)
+    app.after_request(keep_method_on_slash_redirect)
 
     @app.get("/openapi.json")
     def openapi_document():

@@ -1,0 +1,89 @@
+"""`/api/v1/bookings/`: list, create, read, change (status, dates, guest, notes); no delete."""
+from __future__ import annotations
+
+import uuid
+
+from app.inventory import service
+from app.inventory.api import BOOKING_EDITORS, bp
+from app.inventory.api.schemas import (
+    BookingIn, BookingListQuery, BookingOut, BookingPage, BookingPatch, ConflictDetail,
+)
+from app.inventory.transaction import commit_with_retry
+from app.web.api import ApiResponse, Detail, spec
+from app.web.auth import current_agency_id, current_principal, require_role
+from app.web.idempotency import IdempotencyHeaders, idempotent
+
+TAGS = ["bookings"]
+WRITE_ERRORS = {"HTTP_403": Detail, "HTTP_404": Detail, "HTTP_409": ConflictDetail, "HTTP_503": Detail}
+
+
+def guest_details(data: dict) -> dict:
+    """Turn an inline guest of a validated body into the service's GuestDetails."""
+    if data.get("guest") is not None:
+        data["guest"] = service.GuestDetails(**data["guest"])
+    return data
+
+
+@bp.get("/bookings/")
+@spec.validate(query=BookingListQuery, resp=ApiResponse(HTTP_200=BookingPage), tags=TAGS)
+def list_bookings(query: BookingListQuery):
+    """List bookings (paginated, latest arrival first); from/to keep stays overlapping [from_date, to_date)."""
+    filters = query.model_dump(exclude={"limit", "offset"})
+    page = service.list_bookings(current_agency_id(), limit=query.limit, offset=query.offset, **filters)
+    return BookingPage.of(page)
+
+
+@bp.post("/bookings/")
+@require_role(*BOOKING_EDITORS)
+@idempotent
+@spec.validate(json=BookingIn, headers=IdempotencyHeaders, resp=ApiResponse(HTTP_201=BookingOut, **WRITE_ERRORS),
+               tags=TAGS)
+def create_booking(json: BookingIn):
+    """Create a direct booking (admin, manager, staff).
+
+    Overlap with a booking, block or channel hold: 409 {"detail": "Property is already booked for these
+    dates", "conflict_type": "inventory_overlap"}. Rules (422): check_out after check_in; at least the
+    property's min_stay_nights; every night inside max_advance_days (property time zone); check_in not in
+    the past; status inquiry, pending or confirmed. Unknown property: 404 {"detail": "Property not found"}.
+    """
+    agency_id = current_agency_id()
+    data = guest_details(json.model_dump(exclude={"property_id", "check_in", "check_out"}))
+    stay = service.Stay(json.check_in, json.check_out)
+    booking = commit_with_retry(lambda: service.create_booking(agency_id, json.property_id, stay, **data))
+    return BookingOut.model_validate(booking), 201
+
+
+@bp.get("/bookings/<uuid:booking_id>")
+@spec.validate(resp=ApiResponse(HTTP_200=BookingOut, HTTP_404=Detail), tags=TAGS)
+def get_booking(booking_id: uuid.UUID):
+    """One booking."""
+    return BookingOut.model_validate(service.get_booking(current_agency_id(), booking_id))
+
+
+@bp.patch("/bookings/<uuid:booking_id>")
+@require_role(*BOOKING_EDITORS)
+@spec.validate(json=BookingPatch, resp=ApiResponse(HTTP_200=BookingOut, **WRITE_ERRORS), tags=TAGS)
+def update_booking(booking_id: uuid.UUID, json: BookingPatch):
+    """Change status, dates, guest, counts, price or notes of a booking (admin, manager, staff).
+
+    Status transitions: inquiry -> pending, confirmed, declined, cancelled; pending -> confirmed, declined,
+    cancelled; confirmed -> checked_in, no_show, cancelled; checked_in -> checked_out; checked_out, cancelled,
+    declined and no_show are final. Any other change answers 422; keeping the status is always allowed.
+
+    Cancelling is PATCH {"status": "cancelled"}: the dates are free at once, and a second cancel answers
+    200 unchanged. Declined and no-show bookings free their dates too. New dates are checked again:
+    409 inventory_overlap when taken (the old dates then stay booked); dates of checked-out, cancelled,
+    declined or no-show bookings cannot change (422).
+    """
+    agency_id, actor_id = current_agency_id(), current_principal().user.id
+    changes = service.BookingChanges(**guest_details(json.model_dump(exclude_unset=True)))
+    booking = commit_with_retry(lambda: service.update_booking(agency_id, booking_id, changes, actor_id))
+    return BookingOut.model_validate(booking)
+
+
+@bp.delete("/bookings/<uuid:booking_id>")
+@spec.validate(resp=ApiResponse(HTTP_405=Detail), tags=TAGS)
+def delete_booking(booking_id: uuid.UUID):
+    """Bookings are never deleted (405): cancel with PATCH {"status": "cancelled"}."""
+    return ({"detail": 'Bookings cannot be deleted; cancel with PATCH {"status": "cancelled"}'}, 405,
+            {"Allow": "GET, HEAD, PATCH"})

@@ -1,0 +1,215 @@
+"""JSON shapes of properties, bookings, availability and blocks (validated by pydantic)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+
+from app.guests.schemas import DecimalOut, GuestIn
+from app.inventory.models import BOOKING_STATUSES, RANGE_KINDS
+from app.web.pagination import PageOut, PageQuery
+
+BookingStatus = Literal[BOOKING_STATUSES]
+
+
+class ConflictDetail(BaseModel):
+    """409 body of an inventory overlap."""
+    detail: str
+    conflict_type: str | None = None
+
+
+# --- properties ---------------------------------------------------------------------------
+
+class PropertyPatch(BaseModel):
+    """Partial update: only the given fields change; non-nullable fields may not be null."""
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(None, min_length=1, max_length=200)
+    internal_name: str | None = Field(None, max_length=200)
+    address_line: str | None = Field(None, max_length=300)
+    postal_code: str | None = Field(None, max_length=20)
+    city: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2")
+    max_guests: int = Field(None, ge=1, le=100)
+    bedrooms: int = Field(None, ge=0, le=100)
+    is_active: bool = Field(None, description="publicly visible")
+    min_stay_nights: int = Field(None, ge=1, le=365)
+    max_advance_days: int = Field(None, ge=1, le=3650, description="booking window in days")
+    check_in_time: time = None
+    check_out_time: time = None
+    base_nightly_rate: Decimal = Field(None, ge=0, max_digits=10, decimal_places=2)
+    currency: str = Field(None, pattern=r"^[A-Z]{3}$")
+    timezone: str = Field(None, max_length=64, description="IANA time zone, default Europe/Berlin")
+
+
+class PropertyIn(PropertyPatch):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class PropertyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    internal_name: str | None
+    address_line: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    max_guests: int
+    bedrooms: int
+    is_active: bool
+    min_stay_nights: int
+    max_advance_days: int
+    check_in_time: time
+    check_out_time: time
+    base_nightly_rate: DecimalOut
+    currency: str
+    timezone: str
+    ical_token: str = Field(description="secret part of the property's iCal export URL")
+    created_at: datetime
+    updated_at: datetime
+
+
+class PropertyPage(PageOut[PropertyOut]):
+    pass
+
+
+class PropertyListQuery(PageQuery):
+    q: str | None = Field(None, max_length=200, description="search in name, internal name and city")
+    is_active: bool | None = None
+
+
+# --- bookings -----------------------------------------------------------------------------
+
+class BookingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    property_id: uuid.UUID
+    check_in: date
+    check_out: date = Field(description="departure day (free again); must be after check_in")
+    status: BookingStatus = Field("confirmed", description="inquiry, pending or confirmed")
+    guest_id: uuid.UUID | None = None
+    guest: GuestIn | None = Field(None, description="inline guest instead of guest_id")
+    adults: int = Field(1, ge=0, le=50)
+    children: int = Field(0, ge=0, le=50)
+    total_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                        description="default: nights x the property's nightly rate")
+    notes: str | None = Field(None, max_length=5000)
+
+
+class BookingPatch(BaseModel):
+    """Partial update; see the transition table for `status`."""
+    model_config = ConfigDict(extra="forbid")
+    status: BookingStatus = None
+    check_in: date = None
+    check_out: date = None
+    guest_id: uuid.UUID | None = None
+    guest: GuestIn | None = None
+    adults: int = Field(None, ge=0, le=50)
+    children: int = Field(None, ge=0, le=50)
+    total_price: Decimal = Field(None, ge=0, max_digits=12, decimal_places=2)
+    notes: str | None = Field(None, max_length=5000)
+    cancellation_reason: str | None = Field(None, max_length=500)
+
+
+class BookingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    property_id: uuid.UUID
+    guest_id: uuid.UUID | None
+    check_in: date
+    check_out: date
+    status: str
+    source: str
+    external_ref: str | None
+    adults: int
+    children: int
+    total_price: DecimalOut
+    currency: str
+    notes: str | None
+    cancelled_at: datetime | None
+    cancelled_by: uuid.UUID | None
+    cancellation_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field
+    @property
+    def nights(self) -> int:
+        return (self.check_out - self.check_in).days
+
+
+class BookingPage(PageOut[BookingOut]):
+    pass
+
+
+class BookingListQuery(PageQuery):
+    property_id: uuid.UUID | None = None
+    status: BookingStatus | None = None
+    guest_id: uuid.UUID | None = None
+    from_date: date | None = Field(None, description="stays departing after this day")
+    to_date: date | None = Field(None, description="stays arriving before this day")
+
+
+# --- availability and blocks --------------------------------------------------------------
+
+class AvailabilityQuery(BaseModel):
+    property_id: uuid.UUID
+    from_date: date
+    to_date: date = Field(description="end of the window (exclusive)")
+
+    @field_validator("to_date")
+    @classmethod
+    def after_from_date(cls, value: date, info: ValidationInfo) -> date:
+        if "from_date" in info.data and value <= info.data["from_date"]:
+            raise ValueError("to_date must be after from_date")
+        return value
+
+
+class RangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    kind: Literal[RANGE_KINDS]
+    state: Literal["booked", "blocked", "held"]
+    start_date: date
+    end_date: date = Field(description="first free day")
+    booking_id: uuid.UUID | None
+    block_id: uuid.UUID | None
+    reason: str | None
+    connection_id: uuid.UUID | None = Field(description="channel holds: the connection")
+    external_uid: str | None = Field(description="channel holds: the feed event's uid")
+
+
+class AvailabilityOut(BaseModel):
+    property_id: uuid.UUID
+    from_date: date
+    to_date: date
+    ranges: list[RangeOut]
+
+
+class BlockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    property_id: uuid.UUID
+    start_date: date
+    end_date: date = Field(description="first free day; must be after start_date")
+    reason: str = Field("", max_length=500)
+
+
+class BlockOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    property_id: uuid.UUID
+    start_date: date
+    end_date: date
+    reason: str
+    created_by: uuid.UUID | None
+    created_at: datetime
+
+
+class BlockPage(PageOut[BlockOut]):
+    pass
+
+
+class BlockListQuery(PageQuery):
+    property_id: uuid.UUID | None = None
+    reason: str | None = Field(None, max_length=500, description="exact reason, e.g. smoke-test")

@@ -1,0 +1,73 @@
+"""Inventory's domain errors and the one place that translates database errors into them.
+
+Every inventory write that can collide runs inside `guarded_write()`: a
+savepoint whose flush turns SQLSTATE 23P01 (an exclusion constraint: the
+database's final guard against double bookings) into `BookingConflict`, so
+the HTML views, the JSON API and the channel import all see the same 409.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from app.extensions import db
+from app.web.errors import Conflict, DomainError
+
+EXCLUSION_VIOLATION = "23P01"
+UNIQUE_VIOLATION = "23505"
+# deadlock_detected, serialization_failure: the whole unit of work may simply be retried
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+OVERLAP_DETAIL = "Property is already booked for these dates"
+
+
+class BookingConflict(Conflict):
+    """409: the dates overlap an active booking, block or channel hold of the property."""
+    conflict_type = "inventory_overlap"
+
+    def __init__(self, detail: str = OVERLAP_DETAIL):
+        super().__init__(detail, conflict_type=self.conflict_type)
+
+
+class DuplicateExternalRef(Conflict):
+    """409: a booking with this (source, external_ref) already exists in the agency."""
+
+    def __init__(self):
+        super().__init__("A booking with this external reference already exists")
+
+
+class DeadlockDetected(DomainError):
+    """503 after the retries of a deadlocked or serialization-failed write are used up (spec 20)."""
+    status_code = 503
+
+    def __init__(self):
+        super().__init__("Database deadlock detected. Please retry your request.")
+
+
+def sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def is_retryable(exc: DBAPIError) -> bool:
+    return sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
+@contextmanager
+def guarded_write() -> Iterator[None]:
+    """Flush the writes made in the block inside a savepoint and translate constraint errors.
+
+    On a conflict only the savepoint is rolled back, so a caller (e.g. an iCal
+    import recording an overbooking) can go on with its transaction.
+    """
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError as exc:
+        if sqlstate(exc) == EXCLUSION_VIOLATION:
+            raise BookingConflict() from exc
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        if sqlstate(exc) == UNIQUE_VIOLATION and constraint == "uq_bookings_external_ref":
+            raise DuplicateExternalRef() from exc
+        raise

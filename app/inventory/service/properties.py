@@ -1,0 +1,111 @@
+"""Properties: create, update, soft delete, list, iCal export token."""
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.inventory.models import Property
+from app.web.errors import ValidationFailed
+from app.web.pagination import DEFAULT_LIMIT, Page, paginate
+from app.web.tenancy import get_owned, scoped
+
+PROPERTY_NOT_FOUND = "Property not found"
+EDITABLE_FIELDS = frozenset({
+    "name", "internal_name", "address_line", "postal_code", "city", "country", "max_guests", "bedrooms",
+    "is_active", "min_stay_nights", "max_advance_days", "check_in_time", "check_out_time",
+    "base_nightly_rate", "currency", "timezone",
+})
+
+
+def new_ical_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def property_today(prop: Property) -> date:
+    """Today's date where the property is: booking-window and past-arrival rules use it."""
+    return datetime.now(ZoneInfo(prop.timezone)).date()
+
+
+def get_property(agency_id: uuid.UUID, property_id: uuid.UUID, for_update: bool = False) -> Property:
+    """The agency's property (not soft-deleted). Raises NotFound "Property not found"."""
+    return get_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, for_update=for_update)
+
+
+def list_properties(agency_id: uuid.UUID, q: str | None = None, is_active: bool | None = None,
+                    limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page[Property]:
+    """One page of properties ordered by name; `q` searches name, internal name and city."""
+    query = scoped(Property, agency_id).order_by(Property.name, Property.id)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(Property.name.ilike(pattern), Property.internal_name.ilike(pattern),
+                                Property.city.ilike(pattern)))
+    if is_active is not None:
+        query = query.where(Property.is_active.is_(is_active))
+    return paginate(query, limit, offset)
+
+
+def find_property_by_name(agency_id: uuid.UUID, name: str) -> Property | None:
+    return db.session.scalar(scoped(Property, agency_id).where(Property.name == name))
+
+
+def find_property_by_ical_token(token: str) -> Property | None:
+    """The property whose public iCal export URL carries `token` (not tenant-scoped: the URL is the key)."""
+    return db.session.scalar(select(Property).where(Property.ical_token == token,
+                                                    Property.deleted_at.is_(None)))
+
+
+def check_fields(fields: dict) -> None:
+    """422 for unknown fields and values the database would reject."""
+    unknown = sorted(set(fields) - EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed.field(unknown[0], "Unknown property field")
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise ValidationFailed.field("name", "Name must not be empty")
+    for name in ("min_stay_nights", "max_advance_days"):
+        if name in fields and fields[name] < 1:
+            raise ValidationFailed.field(name, f"{name} must be at least 1")
+    if "timezone" in fields:
+        try:
+            ZoneInfo(fields["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationFailed.field("timezone", f"Unknown time zone {fields['timezone']!r}") from None
+
+
+def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
+    """Create a property with a fresh iCal export token. Raises ValidationFailed."""
+    fields = {"name": name, **fields}
+    check_fields(fields)
+    prop = Property(agency_id=agency_id, ical_token=new_ical_token(), **fields)
+    db.session.add(prop)
+    db.session.flush()
+    return prop
+
+
+def update_property(agency_id: uuid.UUID, property_id: uuid.UUID, **changes) -> Property:
+    """Change the given fields. Raises NotFound, ValidationFailed."""
+    check_fields(changes)
+    prop = get_property(agency_id, property_id, for_update=True)
+    for name, value in changes.items():
+        setattr(prop, name, value)
+    db.session.flush()
+    return prop
+
+
+def delete_property(agency_id: uuid.UUID, property_id: uuid.UUID) -> None:
+    """Soft delete: the property disappears from every list; its bookings stay as history."""
+    prop = get_property(agency_id, property_id, for_update=True)
+    prop.deleted_at = datetime.now(timezone.utc)
+    db.session.flush()
+
+
+def rotate_ical_token(agency_id: uuid.UUID, property_id: uuid.UUID) -> Property:
+    """Replace the iCal export token: the old export URL stops working at once."""
+    prop = get_property(agency_id, property_id, for_update=True)
+    prop.ical_token = new_ical_token()
+    db.session.flush()
+    return prop
