@@ -109,8 +109,8 @@ def up() -> None:
     flask(env, "seed-demo", "--password", dev["DEMO_PASSWORD"])
     port = env.get("PORT", "8000")
     web = subprocess.Popen([str(VENV / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                            "--threads", "4", "--access-logfile", "-", "wsgi:app"], cwd=ROOT, env=env)
-    worker = subprocess.Popen([str(VENV_PYTHON), "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env)
+                            "--threads", "4", "wsgi:app"], cwd=ROOT, env=env)
+    worker = subprocess.Popen(["bash", str(ROOT / "scripts" / "start_worker.sh")], cwd=ROOT, env=env)
     print(f"\nFewo PMS is running at http://127.0.0.1:{port}/\n"
           f"Log in as admin@example.com with password {dev['DEMO_PASSWORD']}\n"
           "(manager@example.com and staff@example.com use the same password). Ctrl-C stops.\n", flush=True)

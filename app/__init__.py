@@ -67,6 +67,8 @@ def limiter_storage_uri(redis_url: str) -> str:
 
 
 def init_extensions(app: Flask) -> None:
+    from flask_cors import CORS
+
     from app.auth.service import load_session_user
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
     from app.ops.database import MIGRATIONS_DIR
@@ -82,6 +84,8 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    if app.config["ALLOWED_ORIGINS"]:
+        CORS(app, resources={r"/api/*": {"origins": app.config["ALLOWED_ORIGINS"]}}, supports_credentials=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

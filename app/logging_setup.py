@@ -12,6 +12,8 @@ SECRET_PATTERNS = (
     (re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+@"), r"\1***@"),  # scheme://user:password@host
     (re.compile(r"(?i)(password|secret|token|api_key)=([^\s&]+)"), r"\1=***"),
 )
+# An incoming X-Request-ID is kept only when it cannot forge or break a log line.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def mask_secrets(text: str) -> str:
@@ -33,12 +35,14 @@ def configure_logging(app: Flask) -> None:
             "%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"))
         root.addHandler(handler)
         root.setLevel(app.config["LOG_LEVEL"])
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     request_log = logging.getLogger("app.request")
 
     @app.before_request
     def start_timer():
         g.request_started = time.perf_counter()
-        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
     @app.after_request
     def log_request(response):

@@ -21,6 +21,7 @@ class Module:
     blueprints: tuple[str, ...]  # "package.module:attribute"
     depends_on: tuple[str, ...] = ()
     flag: str | None = None
+    setup: str | None = None  # "package.module:function" called with the app after its blueprints
 
 
 MODULES = (
@@ -30,12 +31,13 @@ MODULES = (
     Module("inventory", ("app.inventory.api:bp",), depends_on=("auth",)),
     Module("guests", ("app.guests.api:bp",), depends_on=("auth", "inventory")),
     Module("channels", (), depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
-    Module("ops", (), depends_on=("auth", "health")),
+    Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
+           setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )
 FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory")
 
 
-def load_blueprint(target: str):
+def load_target(target: str):
     module_name, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module_name), attribute)
 
@@ -81,6 +83,8 @@ def register_modules(app: Flask) -> list[str]:
     mounted = enabled_modules(app)
     for module in mounted:
         for target in module.blueprints:
-            app.register_blueprint(load_blueprint(target))
+            app.register_blueprint(load_target(target))
+        if module.setup:
+            load_target(module.setup)(app)
     app.extensions["modules"] = [m.name for m in mounted]
     return app.extensions["modules"]

@@ -22,7 +22,7 @@ def redis_connection(timeout: float | None = None) -> Redis:
 
 
 def queue(name: str = "default") -> Queue:
-    return Queue(name, connection=redis_connection())
+    return Queue(name, connection=redis_connection(), default_timeout=current_app.config["WORKER_JOB_TIMEOUT"])
 
 
 def enqueue(func, *args, queue_name: str = "default", job_id: str | None = None, **options):

@@ -128,6 +128,22 @@ def bearer(api_token):
     return headers
 
 
+@pytest.fixture
+def register_worker(app):
+    """Register an RQ worker as a starting `flask worker` does (RQ's own birth registration)."""
+    from redis import Redis
+
+    from jobs import QUEUES
+    from jobs.worker import PmsWorker
+
+    def register(version: str | None, name: str | None = None):
+        worker = PmsWorker(list(QUEUES), connection=Redis.from_url(app.config["REDIS_URL"]), name=name)
+        worker.code_version = version
+        worker.register_birth()
+        return worker
+    return register
+
+
 def hx(headers: dict | None = None) -> dict:
     return {"HX-Request": "true", **(headers or {})}
 

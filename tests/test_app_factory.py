@@ -81,3 +81,14 @@ def test_openapi_document_and_docs_page(client):
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/v1/auth/token" in docs.get_data(as_text=True)
+
+
+def test_cors_only_for_allowed_origins(database_url, redis_url, app, client):
+    from app import create_app
+
+    assert "Access-Control-Allow-Origin" not in client.get("/health", headers={"Origin": "https://x.example"}).headers
+    allowed = create_app(build_config(database_url, redis_url, ALLOWED_ORIGINS=["https://ok.example"]))
+    ok = allowed.test_client().get("/api/v1/auth/token", headers={"Origin": "https://ok.example"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://ok.example"
+    other = allowed.test_client().get("/api/v1/auth/token", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers

@@ -12,6 +12,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+import click
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from flask import Flask
@@ -106,9 +107,17 @@ class DatabaseMonitor:
         threading.Thread(target=loop, name="db-reconnect", daemon=True).start()
 
 
+def running_cli_command() -> bool:
+    """True under `flask <command>`: such processes connect on demand, and the worker
+    waits for its dependencies itself (wait-for-deps) before it prints anything else."""
+    return click.get_current_context(silent=True) is not None
+
+
 def init_database_monitor(app: Flask) -> DatabaseMonitor:
     monitor = DatabaseMonitor(app)
     app.extensions["database_monitor"] = monitor
+    if running_cli_command():
+        return monitor
     monitor.wait_at_startup()
     if app.config["DB_BACKGROUND_RECONNECT_ENABLED"]:
         monitor.start_background_reconnect()

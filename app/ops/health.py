@@ -7,16 +7,16 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, request
-from rq import Worker
 from sqlalchemy import text
 
 from app.extensions import db
 from app.ops.database import database_revision, schema_problem
+from app.ops.queues import oldest_queued_age, queue_stats, worker_problem, worker_rows
 from app.version import code_version, package_version
 from jobs import redis_connection
 
 bp = Blueprint("health", __name__)
-_executor = ThreadPoolExecutor(max_workers=6, thread_name_prefix="readiness")
+_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="readiness")
 
 
 def short_error(exc: BaseException) -> str:
@@ -24,24 +24,29 @@ def short_error(exc: BaseException) -> str:
     return (text_[0] if text_ else type(exc).__name__)[:200]
 
 
-def timed(check, timeout: float) -> dict:
-    """Run one check in a worker thread so a hanging dependency cannot stall readiness."""
+def run_checks(checks: dict, timeout: float) -> dict:
+    """Run the checks in parallel threads; each answers within `timeout` or counts as down,
+    so a hanging dependency cannot stall readiness."""
     app = current_app._get_current_object()
 
-    def run():
+    def run(check):
         with app.app_context():
             started = time.perf_counter()
             result = check()
             result.setdefault("latency_ms", round((time.perf_counter() - started) * 1000, 1))
             return result
 
-    future = _executor.submit(run)
-    try:
-        return future.result(timeout=timeout)
-    except FutureTimeout:
-        return {"status": "down", "error": f"timed out after {timeout:.1f}s"}
-    except Exception as exc:  # noqa: BLE001 - any failure of a dependency means "down"
-        return {"status": "down", "error": short_error(exc)}
+    futures = {name: _executor.submit(run, check) for name, check in checks.items()}
+    deadline = time.monotonic() + timeout
+    results = {}
+    for name, future in futures.items():
+        try:
+            results[name] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            results[name] = {"status": "down", "error": f"timed out after {timeout:.1f}s"}
+        except Exception as exc:  # noqa: BLE001 - any failure of a dependency means "down"
+            results[name] = {"status": "down", "error": short_error(exc)}
+    return results
 
 
 def check_db() -> dict:
@@ -66,13 +71,18 @@ def check_redis() -> dict:
 
 
 def check_workers() -> dict:
+    """Alive workers and their versions, queue depth; down when none, too many or skewed."""
     conn = redis_connection(current_app.config["HEALTH_CHECK_TIMEOUT_SECONDS"])
-    workers = Worker.all(connection=conn)
-    listed = [{"name": w.name, "version": w.version, "state": w.get_state()} for w in workers]
+    workers = worker_rows(conn)
+    queues = queue_stats(conn)
     expected = current_app.config["WORKER_EXPECTED_COUNT"]
-    details = {"workers": listed, "expected": expected}
-    if not workers:
-        return {"status": "down", "error": "no RQ worker is running", "details": details}
+    web_version = code_version()
+    details = {"workers": workers, "expected": expected, "web_version": web_version,
+               "queued": sum(q["queued"] for q in queues.values()),
+               "oldest_queued_age_seconds": oldest_queued_age(queues), "queues": queues}
+    problem = worker_problem(workers, expected, web_version)
+    if problem:
+        return {"status": "down", "error": problem, "details": details}
     return {"status": "up", "details": details}
 
 
@@ -80,35 +90,44 @@ def skipped() -> dict:
     return {"status": "up", "details": {"skipped": True}}
 
 
-def readiness() -> tuple[dict, int]:
+def liveness() -> dict:
+    return {"status": "up", "service": "pms", "version": package_version(), "commit": code_version(False)}
+
+
+def readiness(strict: bool = False) -> tuple[dict, int]:
+    """The readiness body and its HTTP status (spec 50: down 503; degraded 200, strict 503)."""
     config = current_app.config
-    timeout = config["HEALTH_CHECK_TIMEOUT_SECONDS"] + 0.3
-    components = {
-        "db": timed(check_db, timeout),
-        "redis": timed(check_redis, timeout) if config["ENABLE_REDIS_HEALTHCHECK"] else skipped(),
-        "worker": timed(check_workers, timeout) if config["ENABLE_WORKER_HEALTHCHECK"] else skipped(),
-    }
+    checks = {"db": check_db}
+    if config["ENABLE_REDIS_HEALTHCHECK"]:
+        checks["redis"] = check_redis
+    if config["ENABLE_WORKER_HEALTHCHECK"]:
+        checks["worker"] = check_workers
+    results = run_checks(checks, config["HEALTH_CHECK_TIMEOUT_SECONDS"] + 0.3)
+    components = {name: results.get(name) or skipped() for name in ("db", "redis", "worker")}
     if components["db"]["status"] != "up":
         status = "down"
     elif any(c["status"] != "up" for c in components.values()):
         status = "degraded"
     else:
         status = "up"
-    strict = request.args.get("strict") in ("1", "true")
     code = 503 if status == "down" or (status == "degraded" and strict) else 200
     body = {"status": status, "components": components,
             "checked_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     return body, code
 
 
+def is_strict() -> bool:
+    return request.args.get("strict", "").lower() in ("1", "true", "yes", "on")
+
+
 @bp.route("/health", methods=["GET", "HEAD"])
 def health():
-    return {"status": "up", "service": "pms", "version": package_version(), "commit": code_version(False)}
+    return liveness()
 
 
 @bp.route("/health/ready", methods=["GET", "HEAD"])
 def health_ready():
-    body, code = readiness()
+    body, code = readiness(is_strict())
     response = current_app.make_response((body, code))
     response.headers["Cache-Control"] = "no-store"
     return response

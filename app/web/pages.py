@@ -1,7 +1,13 @@
 """Page-wide helpers: navigation by role, template globals and security headers."""
 from __future__ import annotations
 
-from flask import Flask, current_app, url_for
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g, url_for
+
+from app.auth.models import Agency
+from app.extensions import db
 
 from app.web.auth import current_principal
 
@@ -37,8 +43,25 @@ def navigation_items() -> list[dict]:
     return items
 
 
+def agency_timezone() -> ZoneInfo:
+    """Times are shown in the agency's timezone (spec 40)."""
+    if "agency_tz" not in g:
+        principal = current_principal()
+        agency = db.session.get(Agency, principal.agency_id) if principal else None
+        g.agency_tz = ZoneInfo(agency.timezone if agency else "Europe/Berlin")
+    return g.agency_tz
+
+
+def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Null timestamps show an em dash."""
+    if value is None:
+        return "—"
+    return value.astimezone(agency_timezone()).strftime(fmt)
+
+
 def register_page_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal)
+    app.jinja_env.filters["datetime"] = format_datetime
 
     @app.after_request
     def security_headers(response):

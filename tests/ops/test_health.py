@@ -114,3 +114,25 @@ def test_database_outage_while_running_answers_503_quickly(database_url, redis_u
     assert api.status_code == 503 and api.get_json()["error"] == "service_unavailable"
     db_proxy.start()
     assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"
+
+
+def test_schema_not_installed_is_reported(postgres_server_url, redis_url, app):
+    from app import create_app
+    from tests.conftest import create_database, drop_database
+
+    url = create_database(postgres_server_url, prefix="fewo_noschema")
+    try:
+        bare = create_app(build_config(url, redis_url))
+        client = bare.test_client()
+        ready = client.get("/health/ready")
+        db_component = ready.get_json()["components"]["db"]
+        assert ready.status_code == 503 and db_component["status"] == "down"
+        assert "schema" in db_component["error"]
+        api = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "x"})
+        assert api.status_code == 503
+        assert api.get_json()["error"] == "schema_out_of_date"
+        assert api.get_json()["message"].endswith("Run: flask db upgrade")
+        with bare.app_context():
+            bare.extensions["sqlalchemy"].engine.dispose()
+    finally:
+        drop_database(postgres_server_url, url)
