@@ -27,9 +27,9 @@ class Module:
 MODULES = (
     Module("health", ("app.ops.health:bp",)),
     Module("auth", ("app.auth.views:bp", "app.auth.api:bp")),
-    Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth",)),
-    Module("inventory", ("app.inventory.api:bp",), depends_on=("auth",)),
-    Module("guests", ("app.guests.api:bp",), depends_on=("auth", "inventory")),
+    Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth", "inventory")),
+    Module("inventory", ("app.inventory.api:bp", "app.inventory.views:bp"), depends_on=("auth",)),
+    Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),
     Module("channels", (), depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, url_for
@@ -59,9 +60,17 @@ def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(agency_timezone()).strftime(fmt)
 
 
+def format_money(value: Decimal | None, currency: str = "") -> str:
+    """Amounts with two decimals and thousands separators; missing amounts show "N/A"."""
+    if value is None:
+        return "N/A"
+    return f"{value:,.2f} {currency}".strip()
+
+
 def register_page_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal)
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["money"] = format_money
 
     @app.after_request
     def security_headers(response):
