@@ -8,10 +8,9 @@ from flask import Blueprint, request
 
 from app.guests import service
 from app.guests.schemas import GuestListQuery
-from app.web.forms import validated
 from app.web.auth import current_agency_id, protect_pages
 from app.web.htmx import render_page_or_partial
-from app.web.panels import load
+from app.web.panels import load, load_list
 
 bp = protect_pages(Blueprint("guests", __name__))
 PAGE_SIZE = 25
@@ -26,12 +25,8 @@ def arrival_day(value: datetime | None) -> str:
 @bp.get("/guests")
 def guests():
     agency_id, args = current_agency_id(), request.args.to_dict()
-
-    def fetch():
-        query = validated(GuestListQuery, {"limit": PAGE_SIZE, **args})
-        return service.list_guests(agency_id, q=query.q, limit=query.limit, offset=query.offset)
-
-    loaded = load("guests", fetch)
+    loaded = load_list("guests", GuestListQuery, args, lambda query: service.list_guests(
+        agency_id, q=query.q, limit=query.limit, offset=query.offset), PAGE_SIZE)
     return render_page_or_partial("guests/guests.html", "guests/partials/_guest_table.html", status=loaded.status,
                                   page=loaded.value, error=loaded.error, q=args.get("q", ""))
 

@@ -39,7 +39,7 @@ def test_properties_page_and_search_partial(logged_in, make_property):
     make_property(client.user.agency, name="Strandloft", city="Norderney")
     page = client.get("/properties")
     assert page.status_code == 200 and "<html" in text(page)
-    assert re.search(r'hx-get="/properties" hx-target="#property-table" hx-swap="outerHTML"\s+hx-push-url="true"',
+    assert re.search(r'hx-get="/properties" hx-target="#property-table"\s+hx-swap="outerHTML" hx-push-url="true"',
                      text(page))
     assert 'id="new-property"' in text(page)
     partial = client.get("/properties?q=konstanz", headers=hx())

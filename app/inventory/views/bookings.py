@@ -18,7 +18,7 @@ from app.web.auth import current_agency_id, current_principal, has_role, require
 from app.web.errors import DomainError, NotFound
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
-from app.web.panels import load
+from app.web.panels import load_list
 
 BOOKING_FORM_FIELDS = ("property_id", "check_in", "check_out", "status", "adults", "children", "total_price", "notes")
 GUEST_FORM_FIELDS = ("first_name", "last_name", "email", "phone")
@@ -67,14 +67,12 @@ def bookings():
     agency_id, args = current_agency_id(), request.args.to_dict()
     filters = {name: args[name] for name in FILTER_FIELDS if args.get(name)}
 
-    def fetch():
-        values = form_values(BookingListQuery, args, (*FILTER_FIELDS, "offset"))
-        query = validated(BookingListQuery, {**values, "limit": LIST_PAGE_SIZE})
+    def fetch(query: BookingListQuery):
         page = service.list_bookings(agency_id, limit=query.limit, offset=query.offset,
                                      **query.model_dump(include=set(FILTER_FIELDS)))
         return page, overview.booking_rows(agency_id, page.items)
 
-    loaded = load("bookings", fetch)
+    loaded = load_list("bookings", BookingListQuery, args, fetch, LIST_PAGE_SIZE)
     return render_page_or_partial(
         "inventory/bookings.html", "inventory/partials/_booking_table.html", status=loaded.status,
         page=loaded.value[0] if loaded.value else None, rows=loaded.value[1] if loaded.value else [],

@@ -18,7 +18,7 @@ from app.web.auth import current_agency_id, has_role, require_role
 from app.web.errors import DomainError
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
-from app.web.panels import load
+from app.web.panels import load, load_list
 
 # every editable model field except the checkbox, which a browser omits when unticked
 PROPERTY_FORM_FIELDS = tuple(name for name in PropertyIn.model_fields if name != "is_active")
@@ -33,12 +33,8 @@ def ical_export_url(prop: Property) -> str:
 @bp.get("/properties")
 def properties():
     agency_id, args = current_agency_id(), request.args.to_dict()
-
-    def fetch():
-        query = validated(PropertyListQuery, {"limit": LIST_PAGE_SIZE, **args})
-        return service.list_properties(agency_id, q=query.q, limit=query.limit, offset=query.offset)
-
-    loaded = load("properties", fetch)
+    loaded = load_list("properties", PropertyListQuery, args, lambda query: service.list_properties(
+        agency_id, q=query.q, limit=query.limit, offset=query.offset), LIST_PAGE_SIZE)
     return render_page_or_partial("inventory/properties.html", "inventory/partials/_property_table.html",
                                   status=loaded.status, page=loaded.value, error=loaded.error,
                                   q=args.get("q", ""), can_edit=has_role(*PROPERTY_EDITORS))
