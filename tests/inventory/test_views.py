@@ -318,3 +318,20 @@ def test_cancel_with_a_reason_frees_the_dates(app, logged_in, make_property, mak
     assert done.status_code == 200 and "Guest ill" in text(done) and 'id="action-' not in text(done)
     again = client.post("/bookings", data=booking_form(prop, day(3), day(6)), headers=hx())
     assert again.status_code == 200 and "HX-Redirect" in again.headers
+
+
+def test_booking_pages_work_with_the_fallback_module_list(database_url, redis_url, app, make_user, login,
+                                                          make_property, make_booking):
+    from app import create_app
+    from app.inventory.service import GuestDetails
+    from tests.conftest import build_config
+    from tests.factories import CsrfClient
+
+    fallback = create_app(build_config(database_url, redis_url, MODULES_ENABLED=False))
+    fallback.test_client_class = CsrfClient
+    user = make_user(role="admin")
+    client = login(fallback.test_client(), user)
+    booking = make_booking(make_property(user.agency), day(3), day(5), guest=GuestDetails("Anna", "Schmidt"))
+    detail = client.get(f"/bookings/{booking.id}")
+    assert detail.status_code == 200 and "Anna Schmidt" in text(detail) and "/guests/" not in text(detail)
+    assert 'href="/guests"' not in text(client.get("/"))

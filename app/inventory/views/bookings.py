@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 
 from app.inventory import service
-from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS
+from app.inventory.api import BOOKING_EDITORS
 from app.inventory.api.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.models import BOOKING_STATUSES, Booking
 from app.inventory.service import overview
@@ -118,11 +118,18 @@ def create_booking():
     return go_to(url_for("inventory.booking_detail", booking_id=booking.id))
 
 
+def guest_url(booking: Booking) -> str | None:
+    """The guest's page, when the guests module is mounted (the fallback module list leaves it out)."""
+    if booking.guest_id is None or "guests.guest_detail" not in current_app.view_functions:
+        return None
+    return url_for("guests.guest_detail", guest_id=booking.guest_id)
+
+
 def detail_context(agency_id: uuid.UUID, booking: Booking) -> dict:
     row = overview.booking_rows(agency_id, [booking])[0]
     can_edit = has_role(*BOOKING_EDITORS)
     return {"row": row, "booking": booking, "actions": available_actions(booking) if can_edit else [],
-            "can_block": has_role(*BLOCK_EDITORS)}
+            "guest_url": guest_url(booking)}
 
 
 @bp.get("/bookings/<uuid:booking_id>")
