@@ -148,36 +148,38 @@ def hx(headers: dict | None = None) -> dict:
     return {"HX-Request": "true", **(headers or {})}
 
 
+def committed(app, create):
+    """Run `create()` in an app context, commit, and return the new row detached from the session."""
+    from app.extensions import db
+
+    with app.app_context():
+        row = create()
+        db.session.commit()
+        db.session.refresh(row)
+        db.session.expunge(row)
+    return row
+
+
 @pytest.fixture
 def make_property(app, make_agency):
     """A property created through the inventory service (committed, detached)."""
-    from app.extensions import db
     from app.inventory import service
 
     def make(agency=None, name: str | None = None, **fields):
         agency = agency or make_agency()
-        with app.app_context():
-            prop = service.create_property(agency.id, name or f"Property {secrets.token_hex(3)}", **fields)
-            db.session.commit()
-            db.session.refresh(prop)
-            db.session.expunge(prop)
-        return prop
+        name = name or f"Property {secrets.token_hex(3)}"
+        return committed(app, lambda: service.create_property(agency.id, name, **fields))
     return make
 
 
 @pytest.fixture
 def make_booking(app):
     """A booking created through the inventory service: `make_booking(prop, check_in, check_out, **kw)`."""
-    from app.extensions import db
     from app.inventory import service
 
     def make(prop, check_in, check_out, **details):
-        with app.app_context():
-            booking = service.create_booking(prop.agency_id, prop.id, service.Stay(check_in, check_out), **details)
-            db.session.commit()
-            db.session.refresh(booking)
-            db.session.expunge(booking)
-        return booking
+        stay = service.Stay(check_in, check_out)
+        return committed(app, lambda: service.create_booking(prop.agency_id, prop.id, stay, **details))
     return make
 
 
@@ -194,6 +196,9 @@ class Api:
         self.agency = user.agency
 
     def __getattr__(self, method):
+        if method not in ("get", "head", "post", "put", "patch", "delete"):
+            raise AttributeError(method)
+
         def call(path, **kwargs):
             headers = {**self.headers, **kwargs.pop("headers", {})}
             return getattr(self.client, method)(path, headers=headers, **kwargs)

@@ -31,9 +31,9 @@ def guest_detail(agency_id: uuid.UUID, guest_id: uuid.UUID) -> GuestDetailOut:
 @bp.get("/guests/")
 @spec.validate(query=GuestListQuery, resp=ApiResponse(HTTP_200=GuestPage), tags=TAGS)
 def list_guests(query: GuestListQuery):
-    """List guests with their metrics (paginated, by name)."""
-    return GuestPage.of(service.list_guests(current_agency_id(), q=query.q, limit=query.limit,
-                                            offset=query.offset))
+    """List guests with their metrics (paginated, by name or latest arrival first)."""
+    return GuestPage.of(service.list_guests(current_agency_id(), q=query.q, recent_first=query.sort == "recent",
+                                            limit=query.limit, offset=query.offset))
 
 
 @bp.post("/guests/")

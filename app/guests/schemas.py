@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, PlainSerializer
 
@@ -80,3 +80,4 @@ class GuestPage(PageOut[GuestOut]):
 
 class GuestListQuery(PageQuery):
     q: str | None = Field(None, max_length=200, description="search in names and email")
+    sort: Literal["name", "recent"] = Field("name", description="recent: latest arrival first")

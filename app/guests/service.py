@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select
 
@@ -17,7 +16,7 @@ from app.guests.models import Guest
 from app.inventory.models import Booking, Property
 from app.web.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
-from app.web.tenancy import get_owned, scoped
+from app.web.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 
 GUEST_NOT_FOUND = "Guest not found"
 EDITABLE_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "language", "notes"})
@@ -31,15 +30,16 @@ class TimelineEntry:
     property_name: str
 
 
-def get_guest(agency_id: uuid.UUID, guest_id: uuid.UUID, for_update: bool = False) -> Guest:
+def get_guest(agency_id: uuid.UUID, guest_id: uuid.UUID) -> Guest:
     """The agency's guest (not soft-deleted). Raises NotFound "Guest not found"."""
-    return get_owned(Guest, agency_id, guest_id, GUEST_NOT_FOUND, for_update=for_update)
+    return get_owned(Guest, agency_id, guest_id, GUEST_NOT_FOUND)
 
 
-def list_guests(agency_id: uuid.UUID, q: str | None = None, limit: int = DEFAULT_LIMIT,
-                offset: int = 0) -> Page[Guest]:
-    """One page of guests by last and first name; `q` searches names and email."""
-    query = scoped(Guest, agency_id).order_by(Guest.last_name, Guest.first_name, Guest.id)
+def list_guests(agency_id: uuid.UUID, q: str | None = None, recent_first: bool = False,
+                limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page[Guest]:
+    """One page of guests by last and first name, or latest arrival first; `q` searches names and email."""
+    order = (Guest.last_booking_at.desc().nulls_last(),) if recent_first else ()
+    query = scoped(Guest, agency_id).order_by(*order, Guest.last_name, Guest.first_name, Guest.id)
     if q:
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Guest.first_name.ilike(pattern), Guest.last_name.ilike(pattern),
@@ -89,15 +89,9 @@ def find_or_create_guest(agency_id: uuid.UUID, first_name: str, last_name: str,
 def update_guest(agency_id: uuid.UUID, guest_id: uuid.UUID, **changes) -> Guest:
     """Change profile fields (not metrics). Raises NotFound, ValidationFailed."""
     check_fields(changes)
-    guest = get_guest(agency_id, guest_id, for_update=True)
-    for name, value in changes.items():
-        setattr(guest, name, value)
-    db.session.flush()
-    return guest
+    return update_owned(Guest, agency_id, guest_id, GUEST_NOT_FOUND, changes)
 
 
 def delete_guest(agency_id: uuid.UUID, guest_id: uuid.UUID) -> None:
     """Soft delete: hidden from lists and lookups; bookings keep their guest id as history."""
-    guest = get_guest(agency_id, guest_id, for_update=True)
-    guest.deleted_at = datetime.now(timezone.utc)
-    db.session.flush()
+    soft_delete_owned(Guest, agency_id, guest_id, GUEST_NOT_FOUND)

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from app.auth import service as auth_service
 from app.auth.models import Agency
 from app.extensions import db
+from app.inventory.demo import seed_inventory
 
 DEMO_AGENCY = ("Demo Ferienwohnungen", "demo")
 DEMO_USERS = (("admin@example.com", "admin"), ("manager@example.com", "manager"),
@@ -33,9 +34,11 @@ def seed_demo_command(password: str | None) -> None:
     password = password or secrets.token_urlsafe(9)
     agency = auth_service.create_agency(*DEMO_AGENCY)
     created = seed_users(agency, password)
+    inventory_summary = seed_inventory(agency.id)
     db.session.commit()
     for email in created:
         click.echo(f"Created demo user {email} with password {password}")
     if not created:
         click.echo("Demo data already present (passwords unchanged).")
     click.echo(f"Demo agency: {agency.name} ({agency.slug})")
+    click.echo(inventory_summary)

@@ -6,6 +6,7 @@ do not leak.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 
 from sqlalchemy import Select, select
 
@@ -30,3 +31,17 @@ def get_owned(model, agency_id: uuid.UUID, row_id: uuid.UUID, not_found: str,
     if row is None:
         raise NotFound(not_found)
     return row
+
+
+def update_owned(model, agency_id: uuid.UUID, row_id: uuid.UUID, not_found: str, changes: dict):
+    """Set the given attributes on the agency's row (locked for update) and flush."""
+    row = get_owned(model, agency_id, row_id, not_found, for_update=True)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    db.session.flush()
+    return row
+
+
+def soft_delete_owned(model, agency_id: uuid.UUID, row_id: uuid.UUID, not_found: str) -> None:
+    """Mark the agency's row deleted: every scoped read skips it from now on."""
+    update_owned(model, agency_id, row_id, not_found, {"deleted_at": datetime.now(timezone.utc)})

@@ -40,6 +40,11 @@ def test_detail_shows_metrics_and_timeline(admin_api, make_property):
     assert (detail["total_bookings"], detail["total_spent"]) == (1, 180.0)
     assert [(b["check_in"], b["status"], b["property_name"]) for b in detail["bookings"]] == [
         (str(day(20)), "cancelled", "Haus am See"), (str(day(5)), "confirmed", "Haus am See")]
+    create(admin_api, first_name="Zoe", last_name="Aaronson")
+    by_name = admin_api.get("/api/v1/guests/").get_json()["items"]
+    recent = admin_api.get("/api/v1/guests/", query_string={"sort": "recent"}).get_json()["items"]
+    assert [g["first_name"] for g in by_name] == ["Zoe", "Max"]
+    assert [g["first_name"] for g in recent] == ["Max", "Zoe"]
 
 
 def test_update_and_soft_delete(admin_api, api_as, make_property):

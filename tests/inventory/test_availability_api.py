@@ -57,9 +57,9 @@ def test_ranges_come_from_active_inventory_only(admin_api, make_property):
     assert availability(admin_api, prop, day(8), day(9)).get_json()["ranges"] == []
 
 
-def test_block_lifecycle_and_conflicts(admin_api, make_property):
+def test_block_lifecycle_and_conflicts(admin_api, make_property, make_booking):
     prop = make_property(admin_api.agency)
-    admin_api.book(prop, day(10), day(12))
+    make_booking(prop, day(10), day(12))
     assert block(admin_api, prop, day(11), day(13)).get_json() == OVERLAP  # block over a booking
     created = block(admin_api, prop, day(30), day(33), reason="smoke-test")
     assert created.status_code == 201 and created.get_json()["reason"] == "smoke-test"

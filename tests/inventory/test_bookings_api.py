@@ -68,9 +68,9 @@ def test_cancel_frees_dates_at_once_and_is_idempotent(admin_api, make_property):
     assert again.status_code == 200 and again.get_json() == first
 
 
-def test_date_change_onto_occupied_dates_keeps_the_old_dates(admin_api, make_property):
+def test_date_change_onto_occupied_dates_keeps_the_old_dates(admin_api, make_property, make_booking):
     prop = make_property(admin_api.agency)
-    admin_api.book(prop, day(20), day(25))
+    make_booking(prop, day(20), day(25))
     booking = admin_api.book(prop, day(10), day(14)).get_json()
     moved = admin_api.patch(f"/api/v1/bookings/{booking['id']}", json={"check_in": str(day(18)),
                                                                    "check_out": str(day(22))})

@@ -219,3 +219,22 @@ def test_deadlock_after_three_attempts_is_503(inventory, make_property, caplog):
         503, {"detail": "Database deadlock detected. Please retry your request."})
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
     assert "retrying in 100 ms" in caplog.text and "retrying in 200 ms" in caplog.text
+
+
+def test_a_conflicting_change_leaves_the_booking_and_the_transaction_usable(inventory, make_property):
+    from app.guests.models import Guest
+    from app.inventory.errors import BookingConflict
+
+    service, db = inventory
+    prop = make_property()
+    service.create_booking(prop.agency_id, prop.id, stay(10, 12))
+    booking = service.create_booking(prop.agency_id, prop.id, stay(1, 3), notes="original")
+    with pytest.raises(BookingConflict):
+        service.update_booking(prop.agency_id, booking.id, service.BookingChanges(
+            check_in=day(9), check_out=day(11), notes="moved", guest=service.GuestDetails("New", "Guest")))
+    with pytest.raises(BookingConflict):
+        service.create_booking(prop.agency_id, prop.id, stay(11, 12), guest=service.GuestDetails("Other", "Guest"))
+    db.session.refresh(booking)
+    assert (booking.check_in, booking.notes, booking.guest_id) == (day(1), "original", None)
+    assert db.session.scalar(select(func.count()).select_from(Guest)) == 0
+    assert active_ranges(db, prop.id) == [("booking", day(1), day(3)), ("booking", day(10), day(12))]

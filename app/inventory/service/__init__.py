@@ -8,7 +8,7 @@ They never touch request, session or templates.
 """
 from app.inventory.service.blocks import create_block, delete_block, get_block, list_blocks
 from app.inventory.service.bookings import (
-    UNSET, BookingChanges, GuestDetails, cancel_booking, create_booking, find_booking_by_external_ref,
+    BookingChanges, GuestDetails, cancel_booking, create_booking, find_booking_by_external_ref,
     get_booking, list_bookings, update_booking,
 )
 from app.inventory.service.guest_metrics import refresh_guest_metrics
@@ -21,7 +21,7 @@ from app.inventory.service.ranges import OccupiedRange, Stay, get_availability, 
 from app.inventory.service.rules import INITIAL_STATUSES, TRANSITIONS
 
 __all__ = [
-    "UNSET", "BookingChanges", "GuestDetails", "INITIAL_STATUSES", "OccupiedRange", "Stay", "TRANSITIONS",
+    "BookingChanges", "GuestDetails", "INITIAL_STATUSES", "OccupiedRange", "Stay", "TRANSITIONS",
     "cancel_booking", "create_block", "create_booking", "create_property", "delete_block", "delete_property",
     "find_booking_by_external_ref", "find_property_by_ical_token", "find_property_by_name", "get_availability",
     "get_block",

@@ -115,11 +115,12 @@ def create_booking(agency_id: uuid.UUID, property_id: uuid.UUID, stay: Stay, *, 
     booking = Booking(
         id=uuid.uuid4(), agency_id=agency_id, property_id=prop.id, check_in=stay.start, check_out=stay.end,
         status=status, source=source, external_ref=external_ref, adults=adults, children=children,
-        guest_id=resolve_guest(agency_id, guest_id, guest), currency=prop.currency, notes=notes,
+        currency=prop.currency, notes=notes,
         total_price=prop.base_nightly_rate * stay.nights if total_price is None else total_price)
     if status in OCCUPYING_STATUSES:
         lock_property(prop.id)
-    with guarded_write():
+    with guarded_write():  # all or nothing, also for an inline guest
+        booking.guest_id = resolve_guest(agency_id, guest_id, guest)
         db.session.add(booking)
         if status in OCCUPYING_STATUSES:
             occupy(agency_id, prop.id, "booking", booking.id, stay)
@@ -141,13 +142,14 @@ def update_booking(agency_id: uuid.UUID, booking_id: uuid.UUID, changes: Booking
     stay = Stay(given.pop("check_in", booking.check_in), given.pop("check_out", booking.check_out))
     check_new_stay(booking, new_status, stay)
     old_guest_id = booking.guest_id
-    if "guest_id" in given or "guest" in given:
-        booking.guest_id = resolve_guest(agency_id, given.pop("guest_id", None), given.pop("guest", None))
-    for name, value in given.items():
-        setattr(booking, name, value)
-    if new_status == "cancelled" and booking.status != "cancelled":
-        booking.cancelled_at, booking.cancelled_by = datetime.now(timezone.utc), actor_id
-    apply_inventory(booking, new_status, stay)
+    with guarded_write():  # all or nothing: a conflict leaves the booking as it was
+        if "guest_id" in given or "guest" in given:
+            booking.guest_id = resolve_guest(agency_id, given.pop("guest_id", None), given.pop("guest", None))
+        for name, value in given.items():
+            setattr(booking, name, value)
+        if new_status == "cancelled" and booking.status != "cancelled":
+            booking.cancelled_at, booking.cancelled_by = datetime.now(timezone.utc), actor_id
+        apply_inventory(booking, new_status, stay)
     refresh_guest_metrics(agency_id, old_guest_id, booking.guest_id)
     return booking
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
@@ -12,7 +12,7 @@ from app.extensions import db
 from app.inventory.models import Property
 from app.web.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
-from app.web.tenancy import get_owned, scoped
+from app.web.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 
 PROPERTY_NOT_FOUND = "Property not found"
 EDITABLE_FIELDS = frozenset({
@@ -31,9 +31,9 @@ def property_today(prop: Property) -> date:
     return datetime.now(ZoneInfo(prop.timezone)).date()
 
 
-def get_property(agency_id: uuid.UUID, property_id: uuid.UUID, for_update: bool = False) -> Property:
+def get_property(agency_id: uuid.UUID, property_id: uuid.UUID) -> Property:
     """The agency's property (not soft-deleted). Raises NotFound "Property not found"."""
-    return get_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, for_update=for_update)
+    return get_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND)
 
 
 def list_properties(agency_id: uuid.UUID, q: str | None = None, is_active: bool | None = None,
@@ -89,23 +89,14 @@ def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
 def update_property(agency_id: uuid.UUID, property_id: uuid.UUID, **changes) -> Property:
     """Change the given fields. Raises NotFound, ValidationFailed."""
     check_fields(changes)
-    prop = get_property(agency_id, property_id, for_update=True)
-    for name, value in changes.items():
-        setattr(prop, name, value)
-    db.session.flush()
-    return prop
+    return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, changes)
 
 
 def delete_property(agency_id: uuid.UUID, property_id: uuid.UUID) -> None:
     """Soft delete: the property disappears from every list; its bookings stay as history."""
-    prop = get_property(agency_id, property_id, for_update=True)
-    prop.deleted_at = datetime.now(timezone.utc)
-    db.session.flush()
+    soft_delete_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND)
 
 
 def rotate_ical_token(agency_id: uuid.UUID, property_id: uuid.UUID) -> Property:
     """Replace the iCal export token: the old export URL stops working at once."""
-    prop = get_property(agency_id, property_id, for_update=True)
-    prop.ical_token = new_ical_token()
-    db.session.flush()
-    return prop
+    return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, {"ical_token": new_ical_token()})
