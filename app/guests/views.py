@@ -26,9 +26,11 @@ def arrival_day(value: datetime | None) -> str:
 def guests():
     agency_id, args = current_agency_id(), request.args.to_dict()
     loaded = load_list("guests", GuestListQuery, args, lambda query: service.list_guests(
-        agency_id, q=query.q, limit=query.limit, offset=query.offset), PAGE_SIZE)
+        agency_id, q=query.q, recent_first=query.sort == "recent", limit=query.limit, offset=query.offset),
+        PAGE_SIZE)
     return render_page_or_partial("guests/guests.html", "guests/partials/_guest_table.html", status=loaded.status,
-                                  page=loaded.value, error=loaded.error, q=args.get("q", ""))
+                                  page=loaded.value, error=loaded.error, q=args.get("q", ""),
+                                  sort=args.get("sort", "name"))
 
 
 @bp.get("/guests/<uuid:guest_id>")

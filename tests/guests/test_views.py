@@ -20,13 +20,17 @@ def make_guest(app, agency, first_name: str, last_name: str, email: str | None =
         return guest.id
 
 
-def test_guests_list_search_and_partial(app, logged_in):
+def test_guests_list_search_sort_and_partial(app, logged_in, make_property, make_booking):
     client = logged_in("staff")
     anna = make_guest(app, client.user.agency, "Anna", "Schmidt", "anna@example.com")
     jonas = make_guest(app, client.user.agency, "Jonas", "Weber")
+    make_booking(make_property(client.user.agency), day(4), day(6), guest_id=jonas)
     page = text(client.get("/guests"))
     assert "<html" in page and f'id="guest-{anna}"' in page and f'id="guest-{jonas}"' in page
     assert re.search(r'hx-get="/guests" hx-target="#guest-table"\s+hx-swap="outerHTML" hx-push-url="true"', page)
+    assert 'name="sort"' in page and 'change from:find select' in page
+    recent = text(client.get("/guests?sort=recent", headers=hx()))
+    assert recent.index(f'id="guest-{jonas}"') < recent.index(f'id="guest-{anna}"')  # by name it is the reverse
     found = client.get("/guests?q=ANNA@example", headers=hx())
     assert is_fragment(found, '<section id="guest-table"')
     assert f'id="guest-{anna}"' in text(found) and f'id="guest-{jonas}"' not in text(found)
