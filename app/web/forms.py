@@ -58,5 +58,8 @@ def field_errors(exc: DomainError) -> dict[str, str]:
 
 
 def form_status(exc: DomainError) -> int:
-    """409 for conflicts, else 422: both are swapped into the form by htmx (see base.html)."""
-    return 409 if isinstance(exc, Conflict) else 422
+    """409 for conflicts, 422 for other input problems: both are swapped into the form by htmx
+    (see base.html). Service trouble keeps its 5xx, which htmx reports in a toast instead."""
+    if isinstance(exc, Conflict):
+        return 409
+    return exc.status_code if exc.status_code >= 500 else 422
