@@ -35,13 +35,21 @@ def form_values(model: type[BaseModel], data: Mapping[str, str], names: Iterable
     return values
 
 
+def message(model: type[BaseModel], error: dict) -> str:
+    """pydantic's message, or for a pattern mismatch the field's description instead of the regex."""
+    if error["type"] == "string_pattern_mismatch":
+        field = model.model_fields.get(str(error["loc"][0]))
+        return f"Invalid format (expected {field.description})" if field and field.description else "Invalid format"
+    return error["msg"].removeprefix("Value error, ")
+
+
 def validated(model: type[T], values: Mapping) -> T:
     """The model built from `values`; pydantic errors raise ValidationFailed with field locations."""
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        raise ValidationFailed([{"loc": ["form", *map(str, error["loc"])], "msg": error["msg"].removeprefix(
-            "Value error, "), "type": error["type"]} for error in exc.errors()]) from None
+        raise ValidationFailed([{"loc": ["form", *map(str, error["loc"])], "msg": message(model, error),
+                                 "type": error["type"]} for error in exc.errors()]) from None
 
 
 def field_errors(exc: DomainError) -> dict[str, str]:

@@ -61,15 +61,19 @@ def test_create_property_shows_field_errors_inline_and_then_redirects(logged_in,
     form = client.get("/properties/new")
     assert 'hx-post="/properties" hx-target="this" hx-swap="outerHTML"' in text(form)
     assert 'name="csrf_token"' in text(form) and 'value="730"' in text(form)  # model defaults prefilled
-    bad = client.post("/properties", data={"name": "Haus", "min_stay_nights": "0", "currency": "euro"}, headers=hx())
+    bad = client.post("/properties", data={"name": "Haus", "min_stay_nights": "0", "currency": "euro",
+                                           "country": "Deutschland"}, headers=hx())
     assert bad.status_code == 422 and is_fragment(bad, '<form id="property-form"')
     assert re.search(r'id="min_stay_nights-error" role="alert">Input should be greater than or equal to 1', text(bad))
-    assert 'id="currency-error"' in text(bad) and 'value="Haus"' in text(bad)
+    assert 'id="currency-error" role="alert">Invalid format<' in text(bad)
+    assert 'id="country-error" role="alert">Invalid format (expected ISO 3166 alpha-2)<' in text(bad)
+    assert 'value="Haus"' in text(bad)
     created = client.post("/properties", data={"name": "Haus am See", "max_guests": "4", "check_in_time": "16:00",
-                                               "timezone": "Europe/Vienna", "is_active": "on"}, headers=hx())
+                                               "timezone": "Europe/Vienna", "country": "at", "is_active": "on"},
+                          headers=hx())
     assert created.status_code == 200 and re.fullmatch(r"/properties/[0-9a-f-]{36}", created.headers["HX-Redirect"])
     detail = text(client.get(created.headers["HX-Redirect"]))
-    assert "Haus am See" in detail and "16:00" in detail and "Europe/Vienna" in detail
+    assert "Haus am See" in detail and "16:00" in detail and "Europe/Vienna" in detail and "AT" in detail
 
 
 def test_edit_property_keeps_all_fields_and_unticked_active(logged_in, make_property):

@@ -43,6 +43,9 @@ def properties():
 def property_fields(form) -> dict:
     values = form_values(PropertyIn, form, PROPERTY_FORM_FIELDS)
     values["is_active"] = form.get("is_active") == "on"
+    for code in ("country", "currency"):  # "de" means DE
+        if values.get(code):
+            values[code] = values[code].upper()
     return validated(PropertyIn, values).model_dump(exclude_unset=True)
 
 
