@@ -35,6 +35,41 @@ def env_int_list(env: Mapping[str, str], name: str, default: tuple[int, ...]) ->
     return tuple(int(part) for part in raw.split(",") if part.strip()) if raw else default
 
 
+# Per-platform channel API settings (spec 30, adapters); empty = not configured.
+CHANNEL_PLATFORM_SETTINGS = (
+    "AIRBNB_API_BASE", "AIRBNB_API_KEY", "AIRBNB_API_SECRET",
+    "BOOKING_COM_API_BASE", "BOOKING_COM_API_KEY", "BOOKING_COM_SECRET", "BOOKING_COM_HOTEL_ID",
+    "EXPEDIA_API_BASE", "EXPEDIA_API_KEY", "EXPEDIA_API_SECRET", "EXPEDIA_PARTNER_ID",
+    "FEWO_DIREKT_API_BASE", "FEWO_DIREKT_API_KEY", "FEWO_DIREKT_SECRET",
+    "GOOGLE_HOTELS_API_BASE", "GOOGLE_HOTELS_API_KEY", "GOOGLE_HOTELS_PARTNER_ID",
+)
+
+
+def env_list(env: Mapping[str, str], name: str) -> list[str]:
+    return [item.strip() for item in env.get(name, "").split(",") if item.strip()]
+
+
+def channel_config(env: Mapping[str, str]) -> dict:
+    """Channel manager settings: sync engine, retention and the platform APIs."""
+    return {
+        "CHANNELS_RETRY_BASE_SECONDS": env_float(env, "CHANNELS_RETRY_BASE_SECONDS", 1.0),
+        "CHANNELS_MAX_RETRIES": env_int(env, "CHANNELS_MAX_RETRIES", 3),
+        "CHANNELS_RETRY_JITTER": env_float(env, "CHANNELS_RETRY_JITTER", 0.2),
+        "CHANNELS_RETRY_AFTER_MAX_SECONDS": env_float(env, "CHANNELS_RETRY_AFTER_MAX_SECONDS", 60),
+        "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS", 3.05),
+        "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS", 10),
+        "CHANNELS_MOCK_DELAY_SECONDS": env_float(env, "CHANNELS_MOCK_DELAY_SECONDS", 0.3),
+        "CHANNELS_LOCK_WAIT_SECONDS": env_float(env, "CHANNELS_LOCK_WAIT_SECONDS", 30),
+        "CHANNELS_SYNC_WINDOW_DAYS": env_int(env, "CHANNELS_SYNC_WINDOW_DAYS", 90),
+        "CHANNELS_DISABLED_PLATFORMS": env_list(env, "CHANNELS_DISABLED_PLATFORMS"),
+        "SYNC_LOG_STALE_MINUTES": env_int(env, "SYNC_LOG_STALE_MINUTES", 60),
+        "SYNC_LOG_RETENTION_DAYS": env_int(env, "SYNC_LOG_RETENTION_DAYS", 90),
+        "SYNC_LOG_PURGE_BATCH": env_int(env, "SYNC_LOG_PURGE_BATCH", 5000),
+        "SYNC_STALE_CONNECTION_HOURS": env_int(env, "SYNC_STALE_CONNECTION_HOURS", 24),
+        **{name: env.get(name, "") for name in CHANNEL_PLATFORM_SETTINGS},
+    }
+
+
 def sqlalchemy_url(url: str) -> str:
     """Point plain postgres URLs at the psycopg 3 driver."""
     for prefix in ("postgresql://", "postgres://"):
@@ -92,4 +127,5 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        **channel_config(env),
     }

@@ -30,7 +30,8 @@ MODULES = (
     Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth", "inventory")),
     Module("inventory", ("app.inventory.api:bp", "app.inventory.views:bp"), depends_on=("auth",)),
     Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),
-    Module("channels", (), depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
+    Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp"),
+           depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )

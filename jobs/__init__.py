@@ -4,6 +4,8 @@ Web code never imports `rq` directly; it calls `enqueue()` here.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import current_app
 from redis import Redis
 from rq import Queue
@@ -47,3 +49,18 @@ def app_context():
 
         _worker_app = create_app({"DB_BACKGROUND_RECONNECT_ENABLED": False})
     return _worker_app.app_context()
+
+
+@contextmanager
+def unit_of_work():
+    """One short transaction on the job's session: commit on success, roll back on error, always close."""
+    from app.extensions import db
+
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()

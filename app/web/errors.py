@@ -12,7 +12,7 @@ import uuid
 from flask import Flask, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, UnprocessableEntity
 from werkzeug.routing import BaseConverter
 
@@ -150,6 +150,13 @@ def register_error_handlers(app: Flask) -> None:
     def database_unavailable(exc: OperationalError):
         log.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
         return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
+
+    @app.errorhandler(DataError)
+    def invalid_data(exc: DataError):
+        # The database refused a value the validation let through (e.g. a NUL byte in text): bad input.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
+        return render_error(422, {"detail": [{"loc": ["body"], "msg": f"Invalid value: {reason}",
+                                              "type": "value_error"}]})
 
     @app.errorhandler(ProgrammingError)
     def programming_error(exc: ProgrammingError):

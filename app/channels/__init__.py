@@ -1,0 +1,8 @@
+"""Channel manager: connections to booking channels, the sync engine, sync logs and batches.
+
+Owns `channel_connections`, `channel_sync_logs` and `channel_rates`. Reads
+inventory (occupancy for availability pushes, the iCal export) and writes it
+only through the inventory service (channel holds from imports). Adapters in
+`adapters/` talk to the channels (mock, HTTP API, iCal); `simulator` is a
+stand-in channel for tests and the demo.
+"""

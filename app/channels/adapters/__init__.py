@@ -1,0 +1,20 @@
+"""Channel adapters: one interface (`ChannelAdapter`), chosen per connection.
+
+`CHANNEL_MOCK_MODE=true` selects the in-process mock for every connection;
+otherwise the HTTP adapter talks to the platform's API or iCal feed.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from app.channels.adapters.base import ChannelAdapter, ConnectionSnapshot
+
+
+def adapter_for(connection: ConnectionSnapshot, idempotency_key: str = "") -> ChannelAdapter:
+    if current_app.config["CHANNEL_MOCK_MODE"]:
+        from app.channels.adapters.mock import MockAdapter
+
+        return MockAdapter(connection, idempotency_key)
+    from app.channels.adapters.http import HttpAdapter
+
+    return HttpAdapter(connection, idempotency_key)

@@ -1,0 +1,31 @@
+"""Channel manager services: the only code that writes connections and sync logs.
+
+Functions take the agency id first, flush but never commit (the view, API
+handler, job or CLI command owns the commit) and raise domain errors from
+`app.channels.errors`. Inventory is only read here (availability pushes) or
+changed through the inventory service (channel holds on import).
+
+    connections  list/detail with freshness, create, update, soft delete, test
+    sync         triggers: connection sync, property sync, retry of a failed log
+    logs         log listing/search, transitions, stale sweep, purge, retention
+    batches      batch list/detail aggregation (one SQL query each)
+    ical         export feed, token rotation, feed import
+    engine       the worker's side of one sync operation
+"""
+from app.channels.service.batches import BatchSummary, get_sync_batch, list_sync_batches
+from app.channels.service.connections import (ConnectionView, create_connection, delete_connection,
+                                              get_connection, list_connections, owned_property,
+                                              stale_connections, test_connection, update_connection)
+from app.channels.service.ical import export_calendar, ical_url
+from app.channels.service.logs import (LogPage, PurgeResult, get_sync_log, list_sync_logs, purge_sync_logs,
+                                       sweep_stale_sync_logs)
+from app.channels.service.sync import (SYNC_TYPES, TriggerResult, retry_sync_log, trigger_property_sync,
+                                       trigger_sync)
+
+__all__ = [
+    "BatchSummary", "ConnectionView", "LogPage", "PurgeResult", "SYNC_TYPES", "TriggerResult",
+    "create_connection", "delete_connection", "export_calendar", "get_connection", "get_sync_batch",
+    "get_sync_log", "ical_url", "list_connections", "list_sync_batches", "list_sync_logs", "owned_property", "purge_sync_logs",
+    "retry_sync_log", "stale_connections", "sweep_stale_sync_logs", "test_connection",
+    "trigger_property_sync", "trigger_sync", "update_connection",
+]

@@ -1,0 +1,105 @@
+"""Sync batches: the logs sharing (connection_id, batch_id), aggregated in one SQL query.
+
+Buckets (runbook "Batch Status Aggregation"): triggered = triggered or queued,
+running, success, failed, other. Status priority: failed > running >
+success (all success, total > 0) > unknown. A batch whose worker is stopped
+therefore reads `running`, never `unknown`.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+
+from app.channels.errors import batch_not_found, invalid_batch_status
+from app.channels.service.connections import owned_connection
+from app.extensions import db
+
+BATCH_STATUS_FILTERS = {
+    "any": "TRUE",
+    "running": "failed = 0 AND (running > 0 OR triggered > 0)",
+    "failed": "failed > 0",
+    "success": "failed = 0 AND running = 0 AND triggered = 0 AND success = total AND total > 0",
+}
+
+BATCH_SQL = """
+WITH agg AS (
+  SELECT batch_id,
+         count(*) AS total,
+         count(*) FILTER (WHERE status IN ('triggered', 'queued')) AS triggered,
+         count(*) FILTER (WHERE status = 'running') AS running,
+         count(*) FILTER (WHERE status = 'success') AS success,
+         count(*) FILTER (WHERE status = 'failed') AS failed,
+         count(*) FILTER (WHERE status NOT IN ('triggered', 'queued', 'running', 'success', 'failed')) AS other,
+         min(created_at) AS created_at_min,
+         max(coalesce(updated_at, created_at)) AS updated_at_max,
+         json_agg(json_build_object('log_id', id, 'operation_type', operation_type, 'status', status,
+                                    'error', error, 'updated_at', coalesce(updated_at, created_at))
+                  ORDER BY created_at, operation_type) AS operations
+    FROM channel_sync_logs
+   WHERE connection_id = :connection_id AND batch_id IS NOT NULL {batch_clause}
+   GROUP BY batch_id
+)
+SELECT *,
+       CASE WHEN failed > 0 THEN 'failed'
+            WHEN running > 0 OR triggered > 0 THEN 'running'
+            WHEN success = total AND total > 0 THEN 'success'
+            ELSE 'unknown' END AS batch_status
+  FROM agg
+ WHERE {status_clause}
+ ORDER BY updated_at_max DESC, created_at_min DESC
+ LIMIT :limit OFFSET :offset
+"""
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch_id: uuid.UUID
+    connection_id: uuid.UUID
+    batch_status: str
+    status_counts: dict
+    created_at_min: datetime
+    updated_at_max: datetime
+    operations: list[dict]
+
+    @property
+    def total(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def is_active(self) -> bool:
+        return self.batch_status == "running"
+
+
+def _summaries(connection_id: uuid.UUID, *, batch_id=None, status="any", limit=50, offset=0) -> list[BatchSummary]:
+    sql = BATCH_SQL.format(batch_clause="AND batch_id = :batch_id" if batch_id else "",
+                           status_clause=BATCH_STATUS_FILTERS[status])
+    params = {"connection_id": connection_id, "limit": limit, "offset": offset}
+    if batch_id:
+        params["batch_id"] = batch_id
+    rows = db.session.execute(text(sql), params).mappings()
+    return [BatchSummary(
+        batch_id=row["batch_id"], connection_id=connection_id, batch_status=row["batch_status"],
+        status_counts={key: row[key] for key in ("triggered", "running", "success", "failed", "other")},
+        created_at_min=row["created_at_min"], updated_at_max=row["updated_at_max"],
+        operations=row["operations"]) for row in rows]
+
+
+def list_sync_batches(agency_id: uuid.UUID, connection_id: uuid.UUID, *, status: str = "any", limit: int = 50,
+                      offset: int = 0) -> list[BatchSummary]:
+    """A connection's batches, most recently updated first. Raises 404 / 400 invalid_status."""
+    if status not in BATCH_STATUS_FILTERS:
+        raise invalid_batch_status(status)
+    owned_connection(agency_id, connection_id)
+    return _summaries(connection_id, status=status, limit=limit, offset=offset)
+
+
+def get_sync_batch(agency_id: uuid.UUID, connection_id: uuid.UUID, batch_id: uuid.UUID) -> BatchSummary:
+    """One batch of the connection. Raises ConnectionNotFound or 404 batch_not_found."""
+    owned_connection(agency_id, connection_id)
+    found = _summaries(connection_id, batch_id=batch_id, limit=1)
+    if not found:
+        raise batch_not_found(batch_id, connection_id)
+    return found[0]

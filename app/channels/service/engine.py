@@ -1,0 +1,166 @@
+"""The worker's side of a sync: load the plan, move the log through its states, run one attempt.
+
+The job (`jobs.channels.run_channel_sync`) owns the transactions and the
+retry loop; these functions flush only. Every failure of an attempt is
+turned into a classified `ChannelError` so the loop knows whether to retry.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, text
+from sqlalchemy.exc import OperationalError
+
+from app.channels.adapters import adapter_for
+from app.channels.adapters.base import ChannelError, ConnectionSnapshot, SyncValidationError
+from app.channels.crypto import CredentialsUnreadable
+from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConnection, ChannelSyncLog
+from app.channels.service import ical, outbound
+from app.channels.service.connections import snapshot
+from app.channels.service.logs import transition
+from app.channels.service.sync import SyncWindow
+from app.extensions import db
+from app.inventory.models import Property
+from app.web.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+PREFLIGHT_TIMEOUT_MS = 5000
+
+
+class DatabaseUnavailable(ChannelError, error_type="database_unavailable", label="Database unavailable"):
+    """The pre-flight or the operation lost the database."""
+
+
+class UnexpectedSyncError(ChannelError, error_type="internal_error", label="Sync error"):
+    """Anything else that went wrong in an attempt (retried like a channel error)."""
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """Everything one job needs, read once per attempt loop."""
+    log_id: uuid.UUID
+    connection_id: uuid.UUID
+    task_id: str | None
+    status: str
+    operation_type: str
+    connection: ConnectionSnapshot | None
+    window: SyncWindow
+    details: dict
+
+    @property
+    def is_final(self) -> bool:
+        return self.status not in ACTIVE_SYNC_STATUSES
+
+
+def classify(exc: Exception) -> ChannelError:
+    """Any failure of an attempt as a ChannelError (database outages and bugs included)."""
+    if isinstance(exc, ChannelError):
+        return exc
+    if isinstance(exc, OperationalError):
+        first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        return DatabaseUnavailable(first_line[0] if first_line else type(exc).__name__)
+    if isinstance(exc, CredentialsUnreadable):
+        return SyncValidationError(str(exc))
+    if isinstance(exc, DomainError):  # a business rule (e.g. the property was deleted): retrying cannot help
+        return SyncValidationError(str(exc.detail))
+    return UnexpectedSyncError(f"{type(exc).__name__}: {str(exc)[:300]}")
+
+
+def load_plan(log_id: uuid.UUID) -> SyncPlan | None:
+    """The log and its connection, or None when the log is not (yet) visible."""
+    sync_log = db.session.get(ChannelSyncLog, log_id)
+    if sync_log is None:
+        return None
+    connection = db.session.get(ChannelConnection, sync_log.connection_id)
+    details = dict(sync_log.details or {})
+    today = date.today()
+    window = SyncWindow(date.fromisoformat(details.get("start_date") or today.isoformat()),
+                        date.fromisoformat(details.get("end_date") or today.isoformat()))
+    usable = connection is not None and connection.deleted_at is None
+    return SyncPlan(sync_log.id, sync_log.connection_id, sync_log.task_id, sync_log.status, sync_log.operation_type,
+                    snapshot(connection) if usable else None, window, details)
+
+
+def preflight() -> None:
+    """`SELECT 1` with a short timeout before each attempt (fail fast when the database is gone)."""
+    db.session.execute(text(f"SET LOCAL statement_timeout = {PREFLIGHT_TIMEOUT_MS}"))
+    db.session.execute(text("SELECT 1"))
+
+
+def mark_running(log_id: uuid.UUID, attempt: int) -> bool:
+    return transition(log_id, ACTIVE_SYNC_STATUSES, {"attempt": attempt}, status="running",
+                      started_at=func.coalesce(ChannelSyncLog.started_at, func.now()))
+
+
+def record_retry(log_id: uuid.UUID, retry_count: int, error: ChannelError, delay: float) -> bool:
+    """While a retry is pending the log stays running and says why and when."""
+    details = {"retry_count": retry_count, "error_type": error.error_type, "next_retry_seconds": round(delay, 2),
+               "last_error": error.message[:500]}
+    if error.http_status is not None:
+        details["http_status"] = error.http_status
+    return transition(log_id, ("running",), details, retry_count=retry_count)
+
+
+def finish_success(log_id: uuid.UUID, details: dict, retry_count: int) -> bool:
+    details = {**details, "retry_count": retry_count, "next_retry_seconds": None}
+    return transition(log_id, ("running",), details, status="success", error=None, finished_at=func.now(),
+                      retry_count=retry_count)
+
+
+def finish_failed(log_id: uuid.UUID, error: str, details: dict, retry_count: int) -> bool:
+    details = {**details, "retry_count": retry_count, "next_retry_seconds": None}
+    return transition(log_id, ACTIVE_SYNC_STATUSES, details, status="failed", error=error,
+                      finished_at=func.now(), retry_count=retry_count)
+
+
+def failure_message(error: ChannelError, retries: int) -> str:
+    if error.retryable and retries:
+        return f"{error.label} after {retries} retries: {error.message}"
+    return error.message
+
+
+def touch_connection(connection_id: uuid.UUID) -> None:
+    db.session.execute(ChannelConnection.__table__.update().where(ChannelConnection.id == connection_id)
+                       .values(last_sync_at=func.now(), updated_at=func.now()))
+
+
+def requeue(log_id: uuid.UUID, task_id: str) -> bool:
+    """Hand a waiting log to a new job (its task id changes); the old job ends without touching it.
+
+    A log that is already running belongs to the run holding the lock: False, nothing changes.
+    """
+    return transition(log_id, ("triggered", "queued"), {"requeued": True}, status="queued", task_id=task_id)
+
+
+def run_operation(plan: SyncPlan, attempt: int) -> dict:
+    """One attempt of the plan's operation; returns what goes into the log's details."""
+    connection = plan.connection
+    if connection is None:
+        raise SyncValidationError("Connection was deleted")
+    if connection.status != "active":
+        raise SyncValidationError(f"Connection is {connection.status}")
+    if connection.property_id is None:
+        raise SyncValidationError("Connection is not mapped to a property")
+    adapter = adapter_for(connection, idempotency_key=f"{plan.log_id}-{attempt}")
+    start, end = plan.window.start, plan.window.end
+    if plan.operation_type == "availability_update":
+        ranges = outbound.property_availability(connection.agency_id, connection.property_id, start, end)
+        result = adapter.push_availability(ranges)
+    elif plan.operation_type == "pricing_update":
+        prop = db.session.get(Property, connection.property_id)
+        result = adapter.push_rates(outbound.property_rates(prop, start, end), prop.currency)
+    elif plan.operation_type == "bookings_sync":
+        reservations = adapter.fetch_reservations(start, end)
+        if adapter.mock_mode:
+            result = {"mock_mode": True, "simulated": True, "reservations_seen": 0}
+        else:
+            result = ical.import_reservations(connection, reservations,
+                                              bool(plan.details.get("confirm_feed_shrink")))
+            result["source"] = "ical" if connection.ical_import_url else "api"
+    else:
+        raise SyncValidationError(f"Operation {plan.operation_type} is not supported by the sync engine")
+    return {**result, **adapter.stats.as_details(), "window_days": (end - start).days}

@@ -1,0 +1,198 @@
+"""Starting syncs: a trigger writes one batch of logs and enqueues one RQ job per operation.
+
+Logs and jobs are created in the caller's transaction: the jobs are enqueued
+before the commit (a job waits until its log is visible), so when Redis is
+down the trigger fails with `queue_unavailable` and no log is written.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import Integer, case, cast, func, or_, select
+
+from app.channels.errors import (ConnectionNotActive, ConnectionNotFound, ConnectionNotMapped, NotRetryable,
+                                 QueueUnavailable)
+from app.channels.models import PLATFORMS, ChannelConnection, ChannelSyncLog
+from app.channels.service.connections import owned_connection, owned_property, utcnow
+from app.channels.service.logs import get_sync_log, sweep_stale_sync_logs
+from app.extensions import db
+from app.web.errors import BadRequest, ValidationFailed
+from app.web.tenancy import scoped
+
+log = logging.getLogger(__name__)
+
+SYNC_TYPES = {
+    "availability": ("availability_update",),
+    "pricing": ("pricing_update",),
+    "bookings": ("bookings_sync",),
+    "full": ("availability_update", "pricing_update", "bookings_sync"),
+}
+PROPERTY_SYNC_TYPES = ("availability", "pricing")
+DIRECTIONS = {"availability_update": "outbound", "pricing_update": "outbound", "bookings_sync": "inbound"}
+MAX_WINDOW_DAYS = 730
+
+
+@dataclass(frozen=True)
+class SyncWindow:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class TriggerResult:
+    batch_id: uuid.UUID
+    connection: ChannelConnection
+    logs: list[ChannelSyncLog]
+
+    @property
+    def task_ids(self) -> list[str]:
+        return [sync_log.task_id for sync_log in self.logs]
+
+
+def sync_window(start: date | None = None, end: date | None = None) -> SyncWindow:
+    """The requested window, by default today .. today + CHANNELS_SYNC_WINDOW_DAYS. Raises 422."""
+    today = utcnow().date()
+    start = start or today
+    if abs((start - today).days) > MAX_WINDOW_DAYS:
+        raise ValidationFailed.field("start_date", f"start_date must be within {MAX_WINDOW_DAYS} days of today")
+    end = end or start + timedelta(days=current_app.config["CHANNELS_SYNC_WINDOW_DAYS"])
+    if end <= start:
+        raise ValidationFailed.field("end_date", "end_date must be after start_date")
+    if (end - start).days > MAX_WINDOW_DAYS:
+        raise ValidationFailed.field("end_date", f"The sync window may span at most {MAX_WINDOW_DAYS} days")
+    return SyncWindow(start, end)
+
+
+def ensure_syncable(connection: ChannelConnection) -> None:
+    if connection.status != "active":
+        raise ConnectionNotActive(connection.status)
+    if connection.property_id is None:
+        raise ConnectionNotMapped()
+
+
+def touch_last_sync(connection_id: uuid.UUID) -> None:
+    """Best effort: a failure here logs a warning and never fails the sync."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(ChannelConnection.__table__.update()
+                               .where(ChannelConnection.id == connection_id)
+                               .values(last_sync_at=utcnow(), updated_at=utcnow()))
+    except Exception as exc:  # noqa: BLE001 - best effort by definition
+        log.warning("Failed to touch connection %s last_sync_at: %s", connection_id, exc)
+
+
+def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
+    from jobs.channels import enqueue_sync
+
+    try:
+        for sync_log in logs:
+            enqueue_sync(sync_log.id, sync_log.task_id)
+    except RedisError as exc:
+        raise QueueUnavailable(type(exc).__name__) from None
+
+
+def start_batch(connection: ChannelConnection, operations: tuple[str, ...], window: SyncWindow,
+                manual: bool, extra: dict | None = None) -> TriggerResult:
+    """Write the batch's logs, enqueue their jobs and mark them queued (flushes, never commits)."""
+    sweep_stale_sync_logs(connection.id)
+    batch_id = uuid.uuid4()
+    details = {"platform": connection.platform_type, "property_id": str(connection.property_id),
+               "manual_trigger": manual, "start_date": window.start.isoformat(),
+               "end_date": window.end.isoformat(), **(extra or {})}
+    logs = [ChannelSyncLog(id=uuid.uuid4(), tenant_id=connection.agency_id, connection_id=connection.id,
+                           property_id=connection.property_id, batch_id=batch_id, operation_type=operation,
+                           direction=DIRECTIONS[operation], status="triggered", task_id=str(uuid.uuid4()),
+                           details=dict(details), retry_count=0)
+            for operation in operations]
+    db.session.add_all(logs)
+    db.session.flush()
+    enqueue_logs(logs)
+    for sync_log in logs:
+        sync_log.status = "queued"
+    db.session.flush()
+    touch_last_sync(connection.id)
+    return TriggerResult(batch_id, connection, logs)
+
+
+def trigger_sync(agency_id: uuid.UUID, connection_id: uuid.UUID, sync_type: str, start: date | None = None,
+                 end: date | None = None, *, manual: bool = True, extra: dict | None = None) -> TriggerResult:
+    """Start `sync_type` (availability, pricing, bookings, full) for a connection as one batch.
+
+    Raises ConnectionNotFound, ConnectionNotActive/NotMapped (409), ValidationFailed, QueueUnavailable.
+    """
+    if sync_type not in SYNC_TYPES:
+        raise ValidationFailed.field("sync_type", f"Must be one of: {', '.join(SYNC_TYPES)}")
+    connection = owned_connection(agency_id, connection_id)
+    window = sync_window(start, end)
+    ensure_syncable(connection)
+    return start_batch(connection, SYNC_TYPES[sync_type], window, manual, extra)
+
+
+def property_connection(agency_id: uuid.UUID, property_id: uuid.UUID, platform_type: str,
+                        connection_id: uuid.UUID | None) -> ChannelConnection:
+    query = scoped(ChannelConnection, agency_id).where(ChannelConnection.property_id == property_id,
+                                                       ChannelConnection.platform_type == platform_type)
+    if connection_id is not None:
+        connection = db.session.scalar(query.where(ChannelConnection.id == connection_id))
+        if connection is None:
+            raise ConnectionNotFound("Connection not found for this property and platform")
+        return connection
+    connection = db.session.scalar(query.where(ChannelConnection.status == "active"))
+    if connection is None:
+        raise ConnectionNotFound(f"No active {platform_type} connection found for this property")
+    return connection
+
+
+def trigger_property_sync(agency_id: uuid.UUID, property_id: uuid.UUID, platform_type: str, sync_type: str, *,
+                          connection_id: uuid.UUID | None = None, start: date | None = None,
+                          end: date | None = None, manual: bool = True) -> TriggerResult:
+    """Sync one property to one platform (availability or pricing) as a one-operation batch."""
+    if sync_type not in PROPERTY_SYNC_TYPES:
+        raise BadRequest(f"Invalid sync_type. Must be one of: {list(PROPERTY_SYNC_TYPES)}")
+    if platform_type not in PLATFORMS:
+        raise BadRequest(f"Invalid platform. Must be one of: {list(PLATFORMS)}")
+    owned_property(agency_id, property_id, "Property not found or does not belong to your agency")
+    window = sync_window(start, end)
+    connection = property_connection(agency_id, property_id, platform_type, connection_id)
+    ensure_syncable(connection)
+    return start_batch(connection, SYNC_TYPES[sync_type], window, manual)
+
+
+def retry_sync_log(agency_id: uuid.UUID, connection_id: uuid.UUID, log_id: uuid.UUID) -> TriggerResult:
+    """Re-run a failed operation as a new one-operation batch; the failed log stays as it was."""
+    failed = get_sync_log(agency_id, log_id, connection_id)
+    if failed.status != "failed":
+        raise NotRetryable(failed.status)
+    connection = owned_connection(agency_id, connection_id)
+    ensure_syncable(connection)
+    details = failed.details or {}
+    today = utcnow().date()
+    start = max(date.fromisoformat(details["start_date"]), today) if details.get("start_date") else today
+    end = date.fromisoformat(details["end_date"]) if details.get("end_date") else None
+    window = sync_window(start, end if end and end > start else None)
+    extra = {"retry_of": str(failed.id)}
+    if details.get("confirm_feed_shrink"):
+        extra["confirm_feed_shrink"] = True
+    return start_batch(connection, (failed.operation_type,), window, True, extra)
+
+
+def due_for_scheduled_sync(default_minutes: int) -> list[ChannelConnection]:
+    """Active, mapped connections whose interval (metadata `sync_interval_minutes`, else the
+    default; 0 = never) has passed since their last trigger, give or take the scheduler's minute."""
+    metadata_minutes = ChannelConnection.platform_metadata["sync_interval_minutes"].astext
+    interval = case((metadata_minutes.regexp_match("^[0-9]+$"), cast(metadata_minutes, Integer)),
+                    else_=default_minutes)
+    return list(db.session.scalars(
+        select(ChannelConnection)
+        .where(ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active",
+               ChannelConnection.property_id.is_not(None), interval > 0,
+               or_(ChannelConnection.last_sync_at.is_(None),
+                   ChannelConnection.last_sync_at
+                   < func.now() - func.make_interval(0, 0, 0, 0, 0, interval) + timedelta(minutes=1)))
+        .order_by(ChannelConnection.last_sync_at.asc().nulls_first()).limit(500)
+        .with_for_update(skip_locked=True)))

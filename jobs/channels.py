@@ -1,0 +1,199 @@
+"""Channel sync jobs: `run_channel_sync(sync_log_id)` and the periodic `run_scheduled_syncs()`.
+
+A sync job marks its log running, runs the operation with up to
+CHANNELS_MAX_RETRIES retries (backoff base, 2x, 4x with jitter, or the
+channel's Retry-After; a database pre-flight before each attempt; no retry
+for validation errors and 4xx) and ends it success or failed. Each step is
+its own short transaction. A Redis lock per connection and operation keeps
+two workers from syncing the same thing at once.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from rq import Callback, get_current_job
+from rq.exceptions import AbandonedJobError
+
+from app.channels.adapters.base import ChannelError
+from app.channels.service import engine, ical
+from app.channels.service import sync as sync_service
+from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
+from jobs import app_context, enqueue, queue, redis_connection, unit_of_work
+from jobs.maintenance import run_locked
+
+log = logging.getLogger("jobs.channels")
+VISIBILITY_POLL_SECONDS = 0.05
+
+
+def best_effort(step, *args) -> bool:
+    """Record a state change; when the database is gone, log it (the stale sweep catches up)."""
+    try:
+        with unit_of_work():
+            return step(*args)
+    except Exception as exc:  # noqa: BLE001 - recording must never crash the job
+        log.warning("Could not record %s for sync log %s: %s", step.__name__, args[0], exc)
+        return False
+
+
+def enqueue_sync(sync_log_id: uuid.UUID, task_id: str, delay_seconds: float = 0):
+    """Queue the job of one sync log under its task id (raises redis errors when Redis is down).
+
+    With a delay the job waits in RQ's scheduler (workers run with it) instead of the queue.
+    """
+    options = dict(job_id=task_id, job_timeout=current_app.config["WORKER_JOB_TIMEOUT"],
+                   on_failure=Callback(on_sync_job_failure), result_ttl=3600, failure_ttl=7 * 86400)
+    if delay_seconds > 0:
+        return queue("channels").enqueue_in(timedelta(seconds=delay_seconds), run_channel_sync,
+                                            str(sync_log_id), **options)
+    return enqueue(run_channel_sync, str(sync_log_id), queue_name="channels", **options)
+
+
+def wait_for_plan(log_id: uuid.UUID) -> engine.SyncPlan | None:
+    """The trigger enqueues before it commits: give its transaction a moment to become visible."""
+    deadline = time.monotonic() + current_app.config["CHANNELS_LOCK_WAIT_SECONDS"]
+    while True:
+        with unit_of_work():
+            plan = engine.load_plan(log_id)
+        if plan is not None or time.monotonic() > deadline:
+            return plan
+        time.sleep(VISIBILITY_POLL_SECONDS)
+
+
+def backoff_seconds(retry: int, error: ChannelError) -> float:
+    config = current_app.config
+    if error.retry_after is not None:
+        return min(error.retry_after, config["CHANNELS_RETRY_AFTER_MAX_SECONDS"])
+    jitter = 1 + random.uniform(-config["CHANNELS_RETRY_JITTER"], config["CHANNELS_RETRY_JITTER"])
+    return config["CHANNELS_RETRY_BASE_SECONDS"] * (2 ** (retry - 1)) * jitter
+
+
+def attempt(plan: engine.SyncPlan, number: int) -> dict:
+    """One attempt: database pre-flight, then the operation (its writes commit together)."""
+    try:
+        with unit_of_work():
+            engine.preflight()
+        with unit_of_work():
+            return engine.run_operation(plan, number)
+    except Exception as exc:  # noqa: BLE001 - every failure is classified for the retry decision
+        raise engine.classify(exc) from exc
+
+
+def give_up(plan: engine.SyncPlan, error: ChannelError, retries: int) -> str:
+    log.error("Sync log %s failed: %s", plan.log_id, error.message)
+    details = {"error_type": error.error_type, "http_status": error.http_status}
+    best_effort(engine.finish_failed, plan.log_id, engine.failure_message(error, retries), details, retries)
+    return "failed"
+
+
+def finish(plan: engine.SyncPlan, details: dict, retries: int) -> str:
+    """Success, unless an import met overbooking conflicts (its other events stay imported)."""
+    conflict = ical.conflict_error(details)
+    if conflict:
+        details = {**details, "error_type": "overbooking_conflict"}
+        best_effort(engine.finish_failed, plan.log_id, conflict, details, retries)
+        return "failed"
+    if best_effort(engine.finish_success, plan.log_id, details, retries):
+        best_effort(engine.touch_connection, plan.connection_id)
+    return "success"
+
+
+def perform(plan: engine.SyncPlan) -> str:
+    """Attempts with backoff until success, a permanent error or the retries are used up."""
+    max_retries = current_app.config["CHANNELS_MAX_RETRIES"]
+    retry = 0
+    while True:
+        try:
+            details = attempt(plan, retry + 1)
+        except ChannelError as error:
+            if not error.retryable or retry == max_retries:
+                return give_up(plan, error, retry)
+            retry += 1
+            delay = backoff_seconds(retry, error)
+            log.warning("Sync log %s attempt %d/%d failed (%s). Retrying in %.2fs", plan.log_id, retry,
+                        max_retries + 1, error.message, delay)
+            best_effort(engine.record_retry, plan.log_id, retry, error, delay)
+            time.sleep(delay)
+            continue
+        return finish(plan, details, retry)
+
+
+def requeue_later(plan: engine.SyncPlan) -> str:
+    """Another run holds the lock for too long: hand the log to a fresh job that starts a little later."""
+    task_id = str(uuid.uuid4())
+    if best_effort(engine.requeue, plan.log_id, task_id):
+        enqueue_sync(plan.log_id, task_id, delay_seconds=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"])
+    return "requeued"
+
+
+def sync_lock(plan: engine.SyncPlan):
+    """Two jobs of the same connection and operation never run at once (expires if a worker dies)."""
+    timeout = current_app.config["WORKER_JOB_TIMEOUT"] + 60
+    return redis_connection().lock(f"fewo:sync-lock:{plan.connection_id}:{plan.operation_type}", timeout=timeout)
+
+
+def run_channel_sync(sync_log_id: str) -> str:
+    """Run one sync log's operation to a final state; returns what happened."""
+    with app_context():
+        log_id = uuid.UUID(sync_log_id)
+        plan = wait_for_plan(log_id)
+        if plan is None or plan.is_final:
+            return "skipped"
+        lock = sync_lock(plan)
+        if not lock.acquire(blocking=True, blocking_timeout=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"]):
+            return requeue_later(plan)
+        try:
+            with unit_of_work():
+                plan = engine.load_plan(log_id)  # re-read under the lock: another run may have finished it
+            if plan.is_final or not plan_is_current(plan):
+                return "skipped"
+            best_effort(engine.mark_running, plan.log_id, 1)
+            return perform(plan)
+        finally:
+            release_quietly(lock)
+
+
+def plan_is_current(plan: engine.SyncPlan) -> bool:
+    """A requeued log belongs to its newest job only."""
+    job = get_current_job()
+    return job is None or plan.task_id is None or plan.task_id == job.id
+
+
+def release_quietly(lock) -> None:
+    try:
+        lock.release()
+    except Exception as exc:  # noqa: BLE001 - an expired lock is harmless here
+        log.warning("Sync lock release failed: %s", exc)
+
+
+def on_sync_job_failure(job, connection, exc_type, exc_value, traceback) -> None:
+    """RQ failure callback (job exception, timeout, abandoned job): the log ends failed."""
+    message = (ABANDONED_MESSAGE if exc_type is AbandonedJobError
+               else f"Sync job failed: {exc_type.__name__}: {str(exc_value)[:300]}")
+    with app_context():
+        best_effort(fail_log, uuid.UUID(job.args[0]), message)
+
+
+def trigger_due_syncs() -> int:
+    due = sync_service.due_for_scheduled_sync(current_app.config["CHANNELS_SCHEDULED_SYNC_MINUTES"])
+    for connection in due:
+        sync_service.start_batch(connection, sync_service.SYNC_TYPES["full"], sync_service.sync_window(),
+                                 manual=False)
+    return len(due)
+
+
+def run_scheduled_syncs() -> int:
+    """Periodic: a full sync for every active connection whose sync interval has elapsed.
+
+    The interval is `platform_metadata.sync_interval_minutes` (0 = never), else
+    CHANNELS_SCHEDULED_SYNC_MINUTES. Runs once however many schedulers call it (advisory lock).
+    """
+    with app_context():
+        count = run_locked("channels.run_scheduled_syncs", trigger_due_syncs) or 0
+    if count:
+        log.info("Scheduled full sync triggered for %d connection(s)", count)
+    return count

@@ -1,0 +1,102 @@
+"""Periodic maintenance of sync logs: stale sweep, abandoned-job reaper, retention.
+
+Each job is safe to run concurrently: it takes `pg_try_advisory_xact_lock`
+on its own key and does nothing when another run holds it.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import func, select
+
+from app.channels.service import logs
+from app.channels.service.connections import utcnow
+from app.extensions import db
+from jobs import app_context, redis_connection, unit_of_work
+
+log = logging.getLogger("jobs.maintenance")
+# A running log younger than this is never reaped (its job may be about to report).
+REAP_GRACE_SECONDS = 30
+WAITING_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+def try_periodic_lock(key: str) -> bool:
+    """Transaction-scoped advisory lock on `key`; False when another run holds it."""
+    return bool(db.session.scalar(select(func.pg_try_advisory_xact_lock(func.hashtext(key)))))
+
+
+def run_locked(key: str, step, *args) -> int | None:
+    """Run `step` in one committed transaction under the periodic lock; None when locked out."""
+    with unit_of_work():
+        if not try_periodic_lock(key):
+            log.info("%s: another run holds the lock, skipping", key)
+            return None
+        return step(*args)
+
+
+def sweep_stale_sync_logs() -> int:
+    """Every 5 minutes: logs without an update for SYNC_LOG_STALE_MINUTES become failed."""
+    with app_context():
+        count = run_locked("maintenance.sweep_stale_sync_logs", logs.sweep_stale_sync_logs) or 0
+    if count:
+        log.warning("Marked %d stale sync log(s) as failed", count)
+    return count
+
+
+def job_is_alive(connection, task_id: str | None) -> bool:
+    """Whether the log's RQ job may still report: waiting in a queue, or held by a live worker."""
+    if not task_id:
+        return False
+    try:
+        job = Job.fetch(task_id, connection=connection)
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=False)
+    if status in WAITING_JOB_STATUSES:
+        return True
+    if status != JobStatus.STARTED or not job.worker_name:
+        return False
+    # The worker key expires when its heartbeat stops (about 90 s after the worker died).
+    return bool(connection.exists(f"rq:worker:{job.worker_name}"))
+
+
+def reap(connection) -> int:
+    reaped = 0
+    for log_id, task_id in logs.running_logs(REAP_GRACE_SECONDS):
+        if not job_is_alive(connection, task_id) and logs.mark_abandoned(log_id):
+            log.warning("Sync log %s: worker lost while running, marked failed", log_id)
+            reaped += 1
+    return reaped
+
+
+def reap_abandoned_sync_logs() -> int:
+    """Every minute: running logs whose job is no longer held by a live worker become failed."""
+    with app_context():
+        return run_locked("maintenance.reap_abandoned_sync_logs", reap, redis_connection()) or 0
+
+
+def purge_logs_older_than(days: int, batch_size: int | None = None) -> int:
+    """Delete logs older than `days` in batches, one short transaction each (never a long lock)."""
+    batch_size = batch_size or current_app.config["SYNC_LOG_PURGE_BATCH"]
+    cutoff = utcnow() - timedelta(days=days)
+    total = 0
+    while True:
+        deleted = run_locked("maintenance.purge_sync_logs", logs.purge_expired_batch, cutoff, batch_size)
+        total += deleted or 0
+        if deleted is None or deleted < batch_size:
+            return total
+
+
+def purge_expired_sync_logs() -> int:
+    """Daily: delete logs older than SYNC_LOG_RETENTION_DAYS (0 disables retention)."""
+    with app_context():
+        days = current_app.config["SYNC_LOG_RETENTION_DAYS"]
+        if days <= 0:
+            return 0
+        total = purge_logs_older_than(days)
+    log.info("Retention: deleted %d sync log(s) older than %d days", total, days)
+    return total
