@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, url_for
 
+from app.channels import service as channels
 from app.inventory.service import Stay, overview
 from app.ops import service
 from app.web.auth import current_agency_id, has_role, protect_pages
@@ -34,10 +35,15 @@ def connection_url(connection_id: uuid.UUID) -> str:
 def channel_panels(agency_id: uuid.UUID, now: datetime) -> dict:
     if not (current_app.config["CHANNEL_MANAGER_ENABLED"] and has_role(*CHANNEL_ROLES)):
         return {"show_channels": False}
-    stale_hours = current_app.config.get("SYNC_STALE_CONNECTION_HOURS", 24)  # channel manager setting
-    return {"show_channels": True, "stale_hours": stale_hours, "connection_url": connection_url,
+    return {"show_channels": True, "stale_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
+            "connection_url": connection_url,
             "failed": load("failed sync operations", lambda: service.failed_operations(agency_id, now - FAILED_WINDOW)),
-            "stale": load("connections", lambda: service.stale_connections(agency_id, now - timedelta(hours=stale_hours)))}
+            "stale": load("connections", lambda: stale_first(channels.stale_connections(agency_id)))}
+
+
+def stale_first(views: list[channels.ConnectionView]) -> list[channels.ConnectionView]:
+    """Never synced first, then the longest without a successful sync."""
+    return sorted(views, key=lambda view: (view.last_success_at is not None, view.last_success_at))
 
 
 @bp.get("/")

@@ -1,5 +1,5 @@
-"""Ops read models for the console and the dashboard: sync failure rates, stale sync logs,
-failed operations and stale connections of one agency.
+"""Ops read models for the console and the dashboard: sync failure rates, stale sync logs and
+failed operations of one agency.
 
 Read-only: the ops domain reads the channel manager's logs and never writes them
 (the stale sweep that fixes stale logs belongs to the channel manager).
@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConnection, ChannelSyncLog
 from app.extensions import db
@@ -80,26 +80,3 @@ def failed_operations(agency_id: uuid.UUID, since: datetime, limit: int = 20) ->
         .where(*where).order_by(finished_at.desc()).limit(limit))
     return [FailedOperation(*row) for row in rows], total
 
-
-@dataclass(frozen=True)
-class StaleConnection:
-    """An active connection without a successful sync since the cutoff (or never)."""
-    connection: ChannelConnection
-    property_name: str | None
-    last_success_at: datetime | None
-
-
-def stale_connections(agency_id: uuid.UUID, cutoff: datetime) -> list[StaleConnection]:
-    """Active connections never synced successfully or not since `cutoff` (spec 30, freshness), never first."""
-    log = ChannelSyncLog
-    last_success = (select(func.max(func.coalesce(log.finished_at, log.updated_at)))
-                    .where(log.connection_id == ChannelConnection.id, log.status == "success")
-                    .correlate(ChannelConnection).scalar_subquery())
-    seen = func.coalesce(last_success, ChannelConnection.last_sync_at)
-    rows = db.session.execute(
-        select(ChannelConnection, Property.name, seen)
-        .outerjoin(Property, Property.id == ChannelConnection.property_id)
-        .where(ChannelConnection.agency_id == agency_id, ChannelConnection.deleted_at.is_(None),
-               ChannelConnection.status == "active", or_(seen.is_(None), seen < cutoff))
-        .order_by(seen.asc().nulls_first(), ChannelConnection.created_at))
-    return [StaleConnection(*row) for row in rows]

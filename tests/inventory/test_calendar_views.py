@@ -65,7 +65,7 @@ def test_month_grid_shows_bookings_blocks_and_holds(app, logged_in, make_propert
     first_night = cell(body, start)
     assert "kind-booking" in first_night and "first-night" in first_night
     assert f'href="/bookings/{booking.id}"' in first_night
-    assert "Anna Schmidt" in body and "Owner stay" in body and "airbnb hold" in body
+    assert "Anna Schmidt" in body and "Owner stay" in body and "Airbnb hold" in body
     assert "last-night" in cell(body, start + timedelta(days=2)) and "kind-free" in cell(body, start + timedelta(days=3))
     assert "kind-block" in cell(body, start + timedelta(days=5)) and 'hx-target="#modal"' in cell(
         body, start + timedelta(days=5))

@@ -115,7 +115,7 @@ def test_property_detail_lists_bookings_blocks_connections_and_ical_url(app, log
         db.session.commit()
     body = text(client.get(f"/properties/{prop.id}"))
     assert f'id="property-booking-{booking.id}"' in body and "Anna Schmidt" in body
-    assert "Owner stay" in body and "airbnb" in body and "Never" in body
+    assert "Owner stay" in body and "Airbnb" in body and "Never" in body
     url = f"http://localhost/ical/{prop.ical_token}.ics"
     assert f'data-copy="{url}"' in body and f'value="{url}"' in body
     assert f'hx-get="/properties/{prop.id}/blocks"' in body and 'hx-trigger="availability-changed from:body"' in body
@@ -339,3 +339,18 @@ def test_booking_pages_work_with_the_fallback_module_list(database_url, redis_ur
     detail = client.get(f"/bookings/{booking.id}")
     assert detail.status_code == 200 and "Anna Schmidt" in text(detail) and "/guests/" not in text(detail)
     assert 'href="/guests"' not in text(client.get("/"))
+
+
+def test_without_the_channel_manager_the_ical_url_is_explained(database_url, redis_url, app, make_user, login,
+                                                                make_property):
+    from app import create_app
+    from tests.conftest import build_config
+    from tests.factories import CsrfClient
+
+    no_channels = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False))
+    no_channels.test_client_class = CsrfClient
+    user = make_user(role="admin")
+    client = login(no_channels.test_client(), user)
+    body = text(client.get(f"/properties/{make_property(user.agency).id}"))
+    assert 'id="ical-off"' in body and "/ical/" not in body and 'id="rotate-ical"' not in body
+    assert 'id="dashboard-failed-syncs"' not in text(client.get("/"))

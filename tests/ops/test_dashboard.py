@@ -83,6 +83,7 @@ def test_failed_operations_and_stale_connections_link_to_their_connection(app, l
     sync_log(app, haus, fresh, "failed", hours_ago=30, error="too old to show")
     never = connection(app, loft, platform="booking_com")
     stale = connection(app, loft, platform="expedia", last_sync_hours_ago=40)
+    sync_log(app, loft, stale, "success", hours_ago=40)
     connection(app, haus, platform="google", status="paused")  # paused connections are not expected to sync
     body = text(client.get("/"))
     failures = body.split('id="dashboard-failed-syncs"')[1].split("</section>")[0]
@@ -91,7 +92,8 @@ def test_failed_operations_and_stale_connections_link_to_their_connection(app, l
     stale_panel = body.split('id="dashboard-stale-connections"')[1].split("</section>")[0]
     assert f'href="/connections/{never}"' in stale_panel and f'href="/connections/{stale}"' in stale_panel
     assert stale_panel.index(str(never)) < stale_panel.index(str(stale)) and "Never" in stale_panel
-    assert str(fresh) not in stale_panel and "google" not in stale_panel
+    assert "Loft · Booking.com" in stale_panel and "Haus · Airbnb" in failures
+    assert str(fresh) not in stale_panel and "Google" not in stale_panel
 
 
 def test_a_failing_panel_shows_its_error_and_the_rest_still_renders(impatient_client, make_property,

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from app.channels.models import ChannelConnection, ChannelSyncLog
 from app.extensions import db
 from app.inventory.models import Booking
-from app.inventory.service.overview import guest_names
+from app.inventory.service.overview import guest_names, platform_label
 from app.inventory.service.properties import get_property
 from app.inventory.service.ranges import OccupiedRange, Stay, list_active_ranges
 
@@ -122,7 +122,7 @@ def labelled(ranges: list[OccupiedRange]) -> list[CalendarItem]:
         elif occupied.kind == "block":
             items.append(CalendarItem(occupied, occupied.reason or BLOCK_LABEL))
         else:
-            items.append(CalendarItem(occupied, f"{platforms.get(occupied.connection_id, 'Channel')} hold"))
+            items.append(CalendarItem(occupied, f"{platform_label(platforms.get(occupied.connection_id))} hold"))
     return items
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.channels.models import ChannelConnection
+from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.extensions import db
 from app.guests.models import Guest
 from app.inventory.models import OCCUPYING_STATUSES, Booking, Property
@@ -59,6 +60,11 @@ class OccupancyReport:
         """All properties together (property_id None)."""
         return Occupancy(None, "All properties", sum(r.nights for r in self.rows),
                          sum(r.booked for r in self.rows), sum(r.blocked for r in self.rows))
+
+
+def platform_label(name: str | None) -> str:
+    """A channel's display name ("booking_com" shows as "Booking.com"); "Channel" when not known."""
+    return PLATFORM_DEFINITIONS[name].label if name in PLATFORM_DEFINITIONS else "Channel"
 
 
 def guest_name(guest: Guest | None) -> str | None:

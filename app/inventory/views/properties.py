@@ -3,10 +3,10 @@ connections and the iCal export URL (copy, rotate through an in-page dialog)."""
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urljoin
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 
+from app.channels import service as channels
 from app.inventory import service
 from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS, PROPERTY_EDITORS
 from app.inventory.api.schemas import PropertyIn, PropertyListQuery
@@ -25,9 +25,11 @@ PROPERTY_FORM_FIELDS = tuple(name for name in PropertyIn.model_fields if name !=
 DETAIL_LIST_SIZE = 10
 
 
-def ical_export_url(prop: Property) -> str:
-    """The public feed URL channels subscribe to (served by the channel manager, spec 30)."""
-    return urljoin(request.host_url, f"ical/{prop.ical_token}.ics")
+def ical_export_url(prop: Property) -> str | None:
+    """The public feed URL channels subscribe to; None when the channel manager (which serves it) is off."""
+    if "ical_feed.property_calendar" not in current_app.view_functions:
+        return None
+    return channels.ical_url(prop)
 
 
 @bp.get("/properties")
