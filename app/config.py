@@ -70,6 +70,16 @@ def channel_config(env: Mapping[str, str]) -> dict:
     }
 
 
+def channel_ui_config(env: Mapping[str, str]) -> dict:
+    """Back office polling intervals of the channel manager panels, seconds."""
+    return {
+        "CHANNELS_LOGS_POLL_SECONDS": env_int(env, "CHANNELS_LOGS_POLL_SECONDS", 10),
+        "CHANNELS_LOGS_ACTIVE_POLL_SECONDS": env_int(env, "CHANNELS_LOGS_ACTIVE_POLL_SECONDS", 3),
+        "CHANNELS_BATCH_POLL_SECONDS": env_int(env, "CHANNELS_BATCH_POLL_SECONDS", 3),
+        "CHANNELS_SYNC_PAGE_POLL_SECONDS": env_int(env, "CHANNELS_SYNC_PAGE_POLL_SECONDS", 5),
+    }
+
+
 def sqlalchemy_url(url: str) -> str:
     """Point plain postgres URLs at the psycopg 3 driver."""
     for prefix in ("postgresql://", "postgres://"):
@@ -128,4 +138,5 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         **channel_config(env),
+        **channel_ui_config(env),
     }

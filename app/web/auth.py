@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, request, url_for
 from flask_login import current_user
@@ -51,11 +52,17 @@ def authenticate_api_request():
         raise AuthError("Not authenticated")
 
 
+def login_redirect():
+    """To the login page; htmx requests follow HX-Redirect back to the page they were made from."""
+    if request.headers.get("HX-Request"):
+        page = urlsplit(request.headers.get("HX-Current-URL", "")).path
+        return "", 401, {"HX-Redirect": url_for("auth.login", next=page or "/")}
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 def authenticate_page_request():
     """before_request of page blueprints: send anonymous visitors to the login page."""
-    if current_principal() is None:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return None
+    return login_redirect() if current_principal() is None else None
 
 
 def protect_api(bp: Blueprint) -> Blueprint:

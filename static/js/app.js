@@ -30,6 +30,11 @@
     close.addEventListener("click", function () { toast.remove(); });
     toast.appendChild(close);
     area.appendChild(toast);
+    // A manual popover sits in the top layer; showing it again lifts it above open modal dialogs.
+    if (area.showPopover) {
+      if (area.matches(":popover-open")) area.hidePopover();
+      area.showPopover();
+    }
     setTimeout(function () { toast.remove(); }, 5000);
   }
   window.fewoToast = showToast;
@@ -81,9 +86,12 @@
     if (dialog.tagName === "DIALOG" && dialog.hasAttribute("data-remove-on-close")) dialog.remove();
   }, true);
 
-  // A dialog swapped in by htmx opens itself as a modal (Escape closes the top one natively).
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var dialogs = event.detail.elt.querySelectorAll ? event.detail.elt.querySelectorAll("dialog[data-open]") : [];
-    dialogs.forEach(function (dialog) { if (!dialog.open) dialog.showModal(); });
+  // A dialog swapped in by htmx (also out of band, or appended to #modal) opens itself as a modal;
+  // Escape closes the top one natively.
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    var dialogs = elt.querySelectorAll ? Array.prototype.slice.call(elt.querySelectorAll("dialog[data-open]")) : [];
+    if (elt.matches && elt.matches("dialog[data-open]")) dialogs.push(elt);
+    dialogs.forEach(function (dialog) { if (!dialog.open && dialog.isConnected) dialog.showModal(); });
   });
 })();

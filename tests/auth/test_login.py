@@ -90,3 +90,9 @@ def test_repeated_failed_logins_are_rate_limited(app, client, make_user):
     assert statuses[-1] == 429
     assert "Too many attempts" in client.post("/login", data={"email": user.email, "password": "nope",
                                                               "csrf_token": client.csrf_token}).get_data(as_text=True)
+
+
+def test_htmx_request_without_session_gets_hx_redirect(client):
+    response = client.get("/", headers={"HX-Request": "true", "HX-Current-URL": "http://x/bookings?y=1"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login?next=/bookings"

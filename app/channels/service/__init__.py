@@ -9,6 +9,7 @@ changed through the inventory service (channel holds on import).
     sync         triggers: connection sync, property sync, retry of a failed log
     logs         log listing/search, transitions, stale sweep, purge, retention
     batches      batch list/detail aggregation (one SQL query each)
+    reads        small reads of the back office panels (choices, activity, batch cards)
     ical         export feed, token rotation, feed import
     engine       the worker's side of one sync operation
 """
@@ -19,6 +20,7 @@ from app.channels.service.connections import (ConnectionView, create_connection,
 from app.channels.service.ical import export_calendar, ical_url
 from app.channels.service.logs import (LogPage, PurgeResult, get_sync_log, list_sync_logs, purge_sync_logs,
                                        sweep_stale_sync_logs)
+from app.channels.service.reads import batch_summaries, find_connections, has_active_logs, property_choices
 from app.channels.service.sync import (SYNC_TYPES, TriggerResult, retry_sync_log, trigger_property_sync,
                                        trigger_sync)
 
@@ -28,4 +30,5 @@ __all__ = [
     "get_sync_log", "ical_url", "list_connections", "list_sync_batches", "list_sync_logs", "owned_property", "purge_sync_logs",
     "retry_sync_log", "stale_connections", "sweep_stale_sync_logs", "test_connection",
     "trigger_property_sync", "trigger_sync", "update_connection",
+    "batch_summaries", "find_connections", "has_active_logs", "property_choices",
 ]

@@ -79,12 +79,15 @@ def _summaries(connection_id: uuid.UUID, *, batch_id=None, status="any", limit=5
     params = {"connection_id": connection_id, "limit": limit, "offset": offset}
     if batch_id:
         params["batch_id"] = batch_id
-    rows = db.session.execute(text(sql), params).mappings()
-    return [BatchSummary(
+    return [summary_from_row(row, connection_id) for row in db.session.execute(text(sql), params).mappings()]
+
+
+def summary_from_row(row, connection_id: uuid.UUID) -> BatchSummary:
+    return BatchSummary(
         batch_id=row["batch_id"], connection_id=connection_id, batch_status=row["batch_status"],
         status_counts={key: row[key] for key in ("triggered", "running", "success", "failed", "other")},
         created_at_min=row["created_at_min"], updated_at_max=row["updated_at_max"],
-        operations=row["operations"]) for row in rows]
+        operations=row["operations"])
 
 
 def list_sync_batches(agency_id: uuid.UUID, connection_id: uuid.UUID, *, status: str = "any", limit: int = 50,

@@ -1,0 +1,110 @@
+"""Sync Logs panel, Log Details (with its status poller and Retry now) and the Purge logs dialog."""
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+
+from app.channels import service
+from app.channels.views import NO_STORE, SWAP_ERROR, bp, poll_response
+from app.channels.views.forms import start_failure
+from app.channels.views.panels import detail_context, logs_panel
+from app.channels.views.presenters import is_active
+from app.extensions import db
+from app.web.auth import current_agency_id, require_role
+from app.web.errors import DomainError
+from app.web.htmx import hx_response, is_htmx, render_page_or_partial
+
+PURGE_CHOICES = (7, 30, 90)
+CONFIRM_PHRASE = "PURGE"
+
+
+@bp.get("/connections/<uuid:connection_id>/sync-logs")
+def sync_log_list(connection_id):
+    """The batch cards of the Sync Logs panel; polled by itself while something is active."""
+    if not is_htmx():
+        return render_template("channels/connection_detail.html", **detail_context(connection_id, request.args))
+    panel = logs_panel(connection_id, request.args)
+    polling = panel["interval"] is not None
+    body, status, headers = poll_response("channels/connection_detail.html", "channels/partials/_sync_log_list.html",
+                                          polling, logs=panel)
+    if request.args.get("live") and not polling:
+        headers = {**headers, "HX-Trigger": "sync-finished"}
+    return body, status, headers
+
+
+def log_context(connection_id, log_id) -> dict:
+    sync_log = service.get_sync_log(current_agency_id(), log_id, connection_id)
+    return {"log": sync_log, "connection_id": connection_id,
+            "interval": current_app.config["CHANNELS_LOGS_ACTIVE_POLL_SECONDS"]}
+
+
+@bp.get("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>")
+def sync_log_detail(connection_id, log_id):
+    return render_page_or_partial("channels/sync_log_detail.html", "channels/partials/_sync_log_dialog.html",
+                                  **log_context(connection_id, log_id))
+
+
+@bp.get("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/status")
+def sync_log_status(connection_id, log_id):
+    """Body of Log Details; polls itself while the log is triggered, queued or running."""
+    context = log_context(connection_id, log_id)
+    return poll_response("channels/sync_log_detail.html", "channels/partials/_sync_log_body.html",
+                         is_active(context["log"].status), **context)
+
+
+@bp.post("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/retry")
+def retry_sync_log(connection_id, log_id):
+    """Retry now: a new one-operation batch; the failed log stays as it was."""
+    try:
+        result = service.retry_sync_log(current_agency_id(), connection_id, log_id)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        body = render_template("channels/partials/_retry_result.html", log_id=log_id, error=start_failure(exc))
+        return body, exc.status_code, SWAP_ERROR
+    if not is_htmx():
+        return redirect(url_for("channels.connection_detail", connection_id=connection_id), 303)
+    body = render_template("channels/partials/_retry_result.html", log_id=log_id, result=result,
+                           connection_id=connection_id)
+    return hx_response(body, trigger={"sync-started": {"batch_id": str(result.batch_id)}})
+
+
+def purge_days(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 3650 else None
+
+
+@bp.get("/connections/<uuid:connection_id>/sync-logs/purge")
+@require_role("admin")
+def purge_confirm(connection_id):
+    view = service.get_connection(current_agency_id(), connection_id)
+    return render_page_or_partial("channels/purge.html", "channels/partials/_purge_dialog.html", view=view,
+                                  choices=PURGE_CHOICES, days=30, errors={})
+
+
+@bp.get("/connections/<uuid:connection_id>/sync-logs/purge/preview")
+@require_role("admin")
+def purge_preview(connection_id):
+    """Live preview of the purge dialog: a dry run, nothing deleted."""
+    days = purge_days(request.args.get("retention_days"))
+    preview = service.purge_sync_logs(current_agency_id(), connection_id, days, dry_run=True) if days else None
+    return render_template("channels/partials/_purge_preview.html", preview=preview), 200, NO_STORE
+
+
+@bp.post("/connections/<uuid:connection_id>/sync-logs/purge")
+@require_role("admin")
+def purge_sync_logs(connection_id):
+    agency_id, errors = current_agency_id(), {}
+    days = purge_days(request.form.get("retention_days"))
+    if days is None:
+        errors["retention_days"] = "Choose a retention period"
+    if request.form.get("confirm_phrase") != CONFIRM_PHRASE:
+        errors["confirm_phrase"] = "Type PURGE (capital letters) to confirm"
+    if errors:
+        return render_template("channels/partials/_purge_form.html", view=service.get_connection(
+            agency_id, connection_id), choices=PURGE_CHOICES, days=days or 30, errors=errors), 422
+    result = service.purge_sync_logs(agency_id, connection_id, days)
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for("channels.connection_detail", connection_id=connection_id), 303)
+    body = render_template("channels/partials/_purge_result.html", result=result)
+    return hx_response(body, trigger={"logs-purged": {"count": result.count}},
+                       headers={"HX-Retarget": "#purge-dialog", "HX-Reswap": "delete"})

@@ -1,0 +1,75 @@
+// Form and fragment behaviours of the back office. The CSP forbids inline scripts and eval, so
+// what hx-on or trigger filters would do lives here. No alert/confirm/prompt.
+(function () {
+  "use strict";
+
+  var AUTOHIDE_MS = 5000;
+
+  function within(elt, selector) {
+    var found = elt.querySelectorAll ? Array.prototype.slice.call(elt.querySelectorAll(selector)) : [];
+    if (elt.matches && elt.matches(selector)) found.unshift(elt);
+    return found;
+  }
+
+  // <textarea data-json-object>: must hold a JSON object (or nothing); the message shows next to it.
+  function checkJson(field) {
+    var text = field.value.trim();
+    var message = "";
+    if (text) {
+      try {
+        var value = JSON.parse(text);
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          message = "Metadata must be a JSON object, e.g. {\"mock_mode\": true}";
+        }
+      } catch (error) {
+        message = "Invalid JSON: " + error.message;
+      }
+    }
+    field.setCustomValidity(message);
+    var output = field.nextElementSibling;
+    if (output && output.hasAttribute("data-json-error")) {
+      output.textContent = message;
+      output.hidden = !message;
+    }
+  }
+
+  // <form data-disable-until-valid>: the submit button stays disabled until every constraint holds
+  // (required selects without preselection, pattern="PURGE", JSON fields).
+  function syncSubmit(form) {
+    within(form, "[data-json-object]").forEach(checkJson);
+    var valid = form.checkValidity();
+    within(form, "button[type=submit]").forEach(function (button) { button.disabled = !valid; });
+  }
+
+  function onEdit(event) {
+    var form = event.target.closest && event.target.closest("form[data-disable-until-valid]");
+    if (form) syncSubmit(form);
+  }
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    within(elt, "form[data-disable-until-valid]").forEach(syncSubmit);
+    // Result banners hide themselves after a while (they can be dismissed earlier).
+    within(elt, "[data-autohide]").forEach(function (banner) {
+      setTimeout(function () { banner.remove(); }, AUTOHIDE_MS);
+    });
+  });
+
+  // A fragment answered with X-Swap-Error is the panel's own error state: show it in place
+  // instead of keeping stale content behind an error toast.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.getResponseHeader("X-Swap-Error")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // Pollers skip their turn while the tab is hidden (a trigger filter would need eval).
+  document.addEventListener("htmx:confirm", function (event) {
+    var trigger = event.detail.elt.getAttribute("hx-trigger") || "";
+    if (document.hidden && !event.detail.triggeringEvent && /\bevery\b/.test(trigger)) event.preventDefault();
+  });
+})();
