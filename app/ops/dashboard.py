@@ -9,34 +9,26 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app
 
 from app.channels import service as channels
 from app.inventory.service import Stay, overview
 from app.ops import service
-from app.web.auth import current_agency_id, has_role, protect_pages
+from app.web.auth import current_agency_id, protect_pages
 from app.web.htmx import render_page_or_partial
-from app.web.pages import agency_timezone
+from app.web.pages import agency_timezone, may_open
 from app.web.panels import load
 
 bp = protect_pages(Blueprint("dashboard", __name__))
 OCCUPANCY_DAYS = 30
 FAILED_WINDOW = timedelta(hours=24)
-CHANNEL_ROLES = ("admin", "manager")  # the roles that may open connections (spec 40, navigation)
-
-
-def connection_url(connection_id: uuid.UUID) -> str:
-    """The connection's page (`/connections/<id>`, spec 40), served by the channel manager's pages."""
-    if "channels.connection_detail" in current_app.view_functions:
-        return url_for("channels.connection_detail", connection_id=connection_id)
-    return f"/connections/{connection_id}"
 
 
 def channel_panels(agency_id: uuid.UUID, now: datetime) -> dict:
-    if not (current_app.config["CHANNEL_MANAGER_ENABLED"] and has_role(*CHANNEL_ROLES)):
+    """The sync panels link to connection pages: shown where those are mounted and the role may open them."""
+    if not may_open("channels.connections"):
         return {"show_channels": False}
     return {"show_channels": True, "stale_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
-            "connection_url": connection_url,
             "failed": load("failed sync operations", lambda: service.failed_operations(agency_id, now - FAILED_WINDOW)),
             "stale": load("connections", lambda: stale_first(channels.stale_connections(agency_id)))}
 

@@ -111,9 +111,14 @@ def test_property_detail_lists_bookings_blocks_connections_and_ical_url(app, log
     booking = make_booking(prop, day(5), day(8), guest=service.GuestDetails("Anna", "Schmidt"))
     with app.app_context():
         service.create_block(prop.agency_id, prop.id, service.Stay(day(20), day(22)), "Owner stay")
-        db.session.add(ChannelConnection(agency_id=prop.agency_id, property_id=prop.id, platform_type="airbnb"))
+        connection = ChannelConnection(agency_id=prop.agency_id, property_id=prop.id, platform_type="airbnb")
+        db.session.add(connection)
         db.session.commit()
+        connection_id = connection.id
     body = text(client.get(f"/properties/{prop.id}"))
+    assert f'href="/connections/{connection_id}">Airbnb</a>' in body
+    staff = logged_in("staff", agency=client.user.agency)  # connections are for admins and managers
+    assert "/connections/" not in text(staff.get(f"/properties/{prop.id}"))
     assert f'id="property-booking-{booking.id}"' in body and "Anna Schmidt" in body
     assert "Owner stay" in body and "Airbnb" in body and "Never" in body
     url = f"http://localhost/ical/{prop.ical_token}.ics"

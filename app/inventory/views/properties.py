@@ -18,6 +18,7 @@ from app.web.auth import current_agency_id, has_role, require_role
 from app.web.errors import DomainError
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
+from app.web.pages import may_open
 from app.web.panels import load, load_list
 
 # every editable model field except the checkbox, which a browser omits when unticked
@@ -106,6 +107,7 @@ def detail_context(agency_id: uuid.UUID, prop: Property) -> dict:
     return {"prop": prop, "bookings": bookings, "blocks": load_blocks(agency_id, prop.id),
             "connections": load("connections", lambda: overview.property_connections(agency_id, prop.id)),
             "ical_url": ical_export_url(prop), "can_edit": has_role(*PROPERTY_EDITORS),
+            "link_connections": may_open("channels.connections"),
             "can_block": has_role(*BLOCK_EDITORS), "can_book": has_role(*BOOKING_EDITORS)}
 
 
