@@ -27,9 +27,9 @@ class Module:
 MODULES = (
     Module("health", ("app.ops.health:bp",)),
     Module("auth", ("app.auth.views:bp", "app.auth.api:bp")),
-    Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth",)),
-    Module("inventory", ("app.inventory.api:bp",), depends_on=("auth",)),
-    Module("guests", ("app.guests.api:bp",), depends_on=("auth", "inventory")),
+    Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth", "inventory")),
+    Module("inventory", ("app.inventory.api:bp", "app.inventory.views:bp"), depends_on=("auth",)),
+    Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
            depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),

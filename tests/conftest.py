@@ -20,7 +20,7 @@ from redis import Redis
 
 from app import devstack
 
-pytest_plugins = ["tests.factories", "tests.live_server"]
+pytest_plugins = ["tests.factories", "tests.live_server", "tests.faults"]
 
 KEPT_TABLES = {"alembic_version"}
 

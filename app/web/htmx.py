@@ -24,11 +24,16 @@ def hx_response(body, *, trigger=None, push_url=None, status: int = 200, headers
     return response
 
 
-def render_page_or_partial(page: str, partial: str, status: int = 200, **context):
+def render_page_or_partial(page: str, partial: str, /, status: int = 200, **context):
     """Same route, same context: the partial for htmx swaps, the page otherwise."""
     template = partial if is_htmx() and not is_boosted() else page
     return render_template(template, **context), status
 
 
+def toast(message: str, level: str = "success") -> dict:
+    """HX-Trigger events of a toast, to merge with others: `{**toast("Saved"), "booking-created": True}`."""
+    return {"toast": {"message": message, "level": level}}
+
+
 def toast_trigger(message: str, level: str = "success") -> str:
-    return json.dumps({"toast": {"message": message, "level": level}})
+    return json.dumps(toast(message, level))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, url_for
@@ -29,18 +30,18 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "base-uri 'self'; form-action 'self'")
 
 
-def navigation_items() -> list[dict]:
+def may_open(endpoint: str) -> bool:
+    """The page is mounted and the caller's role may use it (the navigation's rules)."""
     principal = current_principal()
-    if principal is None:
-        return []
-    items = []
-    for label, endpoint, roles, flag in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if (roles and principal.role not in roles) or (flag and not current_app.config[flag]):
-            continue
-        items.append({"label": label, "url": url_for(endpoint), "endpoint": endpoint})
-    return items
+    if principal is None or endpoint not in current_app.view_functions:
+        return False
+    roles, flag = next(((roles, flag) for _, name, roles, flag in NAVIGATION if name == endpoint), (None, None))
+    return (not roles or principal.role in roles) and (not flag or current_app.config[flag])
+
+
+def navigation_items() -> list[dict]:
+    return [{"label": label, "url": url_for(endpoint), "endpoint": endpoint}
+            for label, endpoint, _, _ in NAVIGATION if may_open(endpoint)]
 
 
 def agency_timezone() -> ZoneInfo:
@@ -59,9 +60,17 @@ def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(agency_timezone()).strftime(fmt)
 
 
+def format_money(value: Decimal | None, currency: str = "") -> str:
+    """Amounts with two decimals and thousands separators; missing amounts show "N/A"."""
+    if value is None:
+        return "N/A"
+    return f"{value:,.2f} {currency}".strip()
+
+
 def register_page_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal)
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["money"] = format_money
 
     @app.after_request
     def security_headers(response):

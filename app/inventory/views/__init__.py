@@ -1,0 +1,34 @@
+"""Inventory pages (blueprint `inventory`): properties, bookings and the calendar.
+
+Views parse input and render; every rule lives in `app.inventory.service`, and
+every write commits once through `commit_with_retry`. Each URL renders the full
+page or, for htmx, the page's partial (`render_page_or_partial`).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, redirect
+
+from app.inventory.service.overview import platform_label
+from app.web.auth import protect_pages
+from app.web.htmx import hx_response, is_htmx
+
+bp = protect_pages(Blueprint("inventory", __name__))
+LIST_PAGE_SIZE = 25
+bp.add_app_template_filter(platform_label)
+# HX-Trigger event after bookings or blocks changed dates: the calendar grid and a property's blocks refresh.
+AVAILABILITY_CHANGED = "availability-changed"
+
+
+def go_to(url: str, *, trigger: dict | None = None):
+    """After a successful form post: htmx follows HX-Redirect, a plain form a 303."""
+    if is_htmx():
+        return hx_response("", trigger=trigger, headers={"HX-Redirect": url})
+    return redirect(url, 303)
+
+
+def close_modal(*fragments: str, trigger: dict | None = None):
+    """Empty #modal, whichever element in the dialog posted, and update the page through out-of-band fragments."""
+    return hx_response("".join(fragments), trigger=trigger, headers={"HX-Retarget": "#modal", "HX-Reswap": "innerHTML"})
+
+
+from app.inventory.views import bookings, calendar, properties  # noqa: E402,F401  (routes register on bp)

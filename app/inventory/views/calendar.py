@@ -1,0 +1,102 @@
+"""The calendar: a month grid per property; a selected free range opens a dialog to book or
+block it; blocks are created and deleted here (availability changes refresh the grid)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from flask import render_template, request
+from pydantic import BaseModel, Field
+
+from app.inventory import service
+from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS
+from app.inventory.api.schemas import AvailabilityQuery, BlockIn
+from app.inventory.service import calendar as calendar_service
+from app.inventory.transaction import commit_with_retry
+from app.inventory.views import AVAILABILITY_CHANGED, bp, close_modal
+from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, property_choices
+from app.inventory.views.properties import load_blocks
+from app.web.auth import current_agency_id, current_principal, has_role, require_role
+from app.web.errors import DomainError, Forbidden
+from app.web.forms import field_errors, form_status, form_values, validated
+from app.web.htmx import render_page_or_partial, toast
+from app.web.pages import agency_timezone
+from app.web.panels import load
+
+class CalendarQuery(BaseModel):
+    property_id: uuid.UUID | None = None
+    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+
+    def first_day(self, today: date) -> date:
+        return datetime.strptime(self.month, "%Y-%m").date() if self.month else today.replace(day=1)
+
+
+@bp.get("/calendar")
+def calendar():
+    agency_id, args = current_agency_id(), request.args.to_dict()
+    properties = property_choices(agency_id)
+    today = datetime.now(agency_timezone()).date()
+
+    def fetch():
+        query = validated(CalendarQuery, form_values(CalendarQuery, args, ("property_id", "month")))
+        property_id = query.property_id or (properties[0].id if properties else None)
+        return calendar_service.month_calendar(agency_id, property_id, query.first_day(today)) if property_id \
+            else None
+
+    loaded = load("the calendar", fetch)
+    return render_page_or_partial(
+        "inventory/calendar.html", "inventory/partials/_calendar_grid.html", status=loaded.status,
+        month=loaded.value, error=loaded.error, properties=properties, today=today,
+        can_book=has_role(*BOOKING_EDITORS), can_block=has_role(*BLOCK_EDITORS))
+
+
+@bp.get("/calendar/range")
+def calendar_range():
+    can_book, can_block = has_role(*BOOKING_EDITORS), has_role(*BLOCK_EDITORS)
+    if not (can_book or can_block):
+        raise Forbidden()
+    query = validated(AvailabilityQuery, request.args.to_dict())
+    prop = service.get_property(current_agency_id(), query.property_id)
+    values = {**BOOKING_DEFAULTS, "property_id": prop.id, "check_in": query.from_date, "check_out": query.to_date,
+              "start_date": query.from_date, "end_date": query.to_date, "mode": "dialog"}
+    return render_template("inventory/partials/_calendar_range_dialog.html", prop=prop, values=values,
+                           errors={}, can_book=can_book, can_block=can_block, **form_options([prop]))
+
+
+@bp.post("/blocks")
+@require_role(*BLOCK_EDITORS)
+def create_block():
+    agency_id, user_id = current_agency_id(), current_principal().user.id
+    try:
+        data = validated(BlockIn, form_values(BlockIn, request.form, ("property_id", "start_date", "end_date",
+                                                                      "reason")))
+        stay = service.Stay(data.start_date, data.end_date)
+        commit_with_retry(lambda: service.create_block(agency_id, data.property_id, stay, data.reason,
+                                                       created_by=user_id))
+    except DomainError as exc:
+        return render_template("inventory/partials/_block_form.html", values=request.form,
+                               errors=field_errors(exc)), form_status(exc)
+    return close_modal(trigger={**toast("Dates blocked"), AVAILABILITY_CHANGED: True})
+
+
+@bp.get("/blocks/<uuid:block_id>/delete")
+@require_role(*BLOCK_EDITORS)
+def block_delete_confirm(block_id: uuid.UUID):
+    block = service.get_block(current_agency_id(), block_id)
+    return render_template("inventory/partials/_confirm_block_delete.html", block=block)
+
+
+@bp.post("/blocks/<uuid:block_id>/delete")
+@require_role(*BLOCK_EDITORS)
+def delete_block(block_id: uuid.UUID):
+    agency_id = current_agency_id()
+    commit_with_retry(lambda: service.delete_block(agency_id, block_id))
+    return close_modal(trigger={**toast("Block removed; the dates are free again"), AVAILABILITY_CHANGED: True})
+
+
+@bp.get("/properties/<uuid:property_id>/blocks")
+def property_blocks(property_id: uuid.UUID):
+    agency_id = current_agency_id()
+    prop = service.get_property(agency_id, property_id)
+    return render_template("inventory/partials/_property_blocks.html", prop=prop,
+                           blocks=load_blocks(agency_id, prop.id), can_block=has_role(*BLOCK_EDITORS))

@@ -1,0 +1,140 @@
+"""Property pages: list with search, create/edit form, detail with bookings, blocks,
+connections and the iCal export URL (copy, rotate through an in-page dialog)."""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, render_template, request, url_for
+
+from app.channels import service as channels
+from app.inventory import service
+from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS, PROPERTY_EDITORS
+from app.inventory.api.schemas import PropertyIn, PropertyListQuery
+from app.inventory.models import Property
+from app.inventory.service import overview
+from app.inventory.transaction import commit_with_retry
+from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal, go_to
+from app.web.auth import current_agency_id, has_role, require_role
+from app.web.errors import DomainError
+from app.web.forms import field_errors, form_status, form_values, validated
+from app.web.htmx import render_page_or_partial, toast
+from app.web.pages import may_open
+from app.web.panels import load, load_list
+
+# every editable model field except the checkbox, which a browser omits when unticked
+PROPERTY_FORM_FIELDS = tuple(name for name in PropertyIn.model_fields if name != "is_active")
+DETAIL_LIST_SIZE = 10
+
+
+def ical_export_url(prop: Property) -> str | None:
+    """The public feed URL channels subscribe to; None when the channel manager (which serves it) is off."""
+    if "ical_feed.property_calendar" not in current_app.view_functions:
+        return None
+    return channels.ical_url(prop)
+
+
+@bp.get("/properties")
+def properties():
+    agency_id, args = current_agency_id(), request.args.to_dict()
+    loaded = load_list("properties", PropertyListQuery, args, lambda query: service.list_properties(
+        agency_id, q=query.q, limit=query.limit, offset=query.offset), LIST_PAGE_SIZE)
+    return render_page_or_partial("inventory/properties.html", "inventory/partials/_property_table.html",
+                                  status=loaded.status, page=loaded.value, error=loaded.error,
+                                  q=args.get("q", ""), can_edit=has_role(*PROPERTY_EDITORS))
+
+
+def property_fields(form) -> dict:
+    values = form_values(PropertyIn, form, PROPERTY_FORM_FIELDS)
+    values["is_active"] = form.get("is_active") == "on"
+    for code in ("country", "currency"):  # "de" means DE
+        if values.get(code):
+            values[code] = values[code].upper()
+    return validated(PropertyIn, values).model_dump(exclude_unset=True)
+
+
+def render_property_form(prop: Property | None, values, errors: dict, status: int = 200):
+    return render_page_or_partial("inventory/property_form.html", "inventory/partials/_property_form.html",
+                                  status=status, prop=prop, values=values, errors=errors)
+
+
+@bp.get("/properties/new")
+@require_role(*PROPERTY_EDITORS)
+def property_new():
+    return render_property_form(None, property_defaults(), {})
+
+
+def property_defaults() -> dict:
+    """A new property's form starts with the model's column defaults (2 guests, 15:00 check-in, ...)."""
+    return {column.name: column.default.arg for column in Property.__table__.columns
+            if column.default is not None and column.default.is_scalar}
+
+
+@bp.get("/properties/<uuid:property_id>/edit")
+@require_role(*PROPERTY_EDITORS)
+def property_edit(property_id: uuid.UUID):
+    prop = service.get_property(current_agency_id(), property_id)
+    return render_property_form(prop, prop, {})
+
+
+@bp.post("/properties")
+@require_role(*PROPERTY_EDITORS)
+def create_property():
+    agency_id = current_agency_id()
+    try:
+        fields = property_fields(request.form)
+        prop = commit_with_retry(lambda: service.create_property(agency_id, **fields))
+    except DomainError as exc:
+        return render_property_form(None, request.form, field_errors(exc), form_status(exc))
+    return go_to(url_for("inventory.property_detail", property_id=prop.id))
+
+
+@bp.post("/properties/<uuid:property_id>/edit")
+@require_role(*PROPERTY_EDITORS)
+def update_property(property_id: uuid.UUID):
+    agency_id = current_agency_id()
+    prop = service.get_property(agency_id, property_id)
+    try:
+        fields = property_fields(request.form)
+        commit_with_retry(lambda: service.update_property(agency_id, property_id, **fields))
+    except DomainError as exc:
+        return render_property_form(prop, request.form, field_errors(exc), form_status(exc))
+    return go_to(url_for("inventory.property_detail", property_id=property_id))
+
+
+def detail_context(agency_id: uuid.UUID, prop: Property) -> dict:
+    bookings = load("bookings", lambda: overview.booking_rows(agency_id, service.list_bookings(
+        agency_id, property_id=prop.id, limit=DETAIL_LIST_SIZE).items))
+    return {"prop": prop, "bookings": bookings, "blocks": load_blocks(agency_id, prop.id),
+            "connections": load("connections", lambda: overview.property_connections(agency_id, prop.id)),
+            "ical_url": ical_export_url(prop), "can_edit": has_role(*PROPERTY_EDITORS),
+            "link_connections": may_open("channels.connections"),
+            "can_block": has_role(*BLOCK_EDITORS), "can_book": has_role(*BOOKING_EDITORS)}
+
+
+def load_blocks(agency_id: uuid.UUID, property_id: uuid.UUID):
+    return load("blocks", lambda: service.list_blocks(agency_id, property_id=property_id, limit=DETAIL_LIST_SIZE))
+
+
+@bp.get("/properties/<uuid:property_id>")
+def property_detail(property_id: uuid.UUID):
+    agency_id = current_agency_id()
+    context = detail_context(agency_id, service.get_property(agency_id, property_id))
+    return render_page_or_partial("inventory/property_detail.html", "inventory/partials/_property_panels.html",
+                                  **context)
+
+
+@bp.get("/properties/<uuid:property_id>/ical-token/rotate")
+@require_role(*PROPERTY_EDITORS)
+def ical_rotate_confirm(property_id: uuid.UUID):
+    prop = service.get_property(current_agency_id(), property_id)
+    return render_template("inventory/partials/_confirm_ical_rotate.html", prop=prop)
+
+
+@bp.post("/properties/<uuid:property_id>/ical-token/rotate")
+@require_role(*PROPERTY_EDITORS)
+def rotate_ical_token(property_id: uuid.UUID):
+    agency_id = current_agency_id()
+    prop = commit_with_retry(lambda: service.rotate_ical_token(agency_id, property_id))
+    fragment = render_template("inventory/partials/_property_ical.html", prop=prop, ical_url=ical_export_url(prop),
+                               can_edit=True, oob=True)
+    return close_modal(fragment, trigger=toast("New iCal export URL issued; the old one no longer works."))
