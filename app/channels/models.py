@@ -58,6 +58,8 @@ class ChannelSyncLog(db.Model):
         Index("ix_channel_sync_logs_task_id", "task_id"),
         Index("ix_channel_sync_logs_tenant_created", "tenant_id", text("created_at DESC")),
         Index("ix_channel_sync_logs_status_created", "status", text("created_at DESC")),
+        # The logs panel's status filter: one connection's logs of one status, newest first.
+        Index("ix_channel_sync_logs_connection_status_created", "connection_id", "status", text("created_at DESC")),
         Index("ix_channel_sync_logs_batch_id", "batch_id"),
         Index("ix_channel_sync_logs_connection_batch", "connection_id", "batch_id"),
     )

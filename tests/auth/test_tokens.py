@@ -79,3 +79,25 @@ def test_token_endpoint_is_rate_limited(app, client, make_user):
     statuses = [issue(client, user, "nope").status_code for _ in range(limit + 1)]
     assert statuses[-1] == 429 and statuses[:limit] == [401] * limit
     assert issue(client, user, "nope").get_json()["detail"].startswith("Too many attempts")
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(app, client, make_user):
+    """A write per request would queue concurrent requests of one token on its row lock."""
+    from app.auth import service
+    from app.auth.models import ApiToken
+    from app.extensions import db
+
+    user = make_user()
+    raw = issue(client, user).get_json()["access_token"]
+    with app.app_context():
+        service.resolve_token(raw)
+        db.session.commit()
+        first = db.session.scalar(db.select(ApiToken.last_used_at))
+        service.resolve_token(raw)
+        assert not db.session.dirty  # used again within the minute: nothing to write
+        token = db.session.scalar(db.select(ApiToken))
+        token.last_used_at = first - service.TOKEN_TOUCH_INTERVAL - timedelta(seconds=1)
+        db.session.commit()
+        service.resolve_token(raw)
+        db.session.commit()
+        assert db.session.scalar(db.select(ApiToken.last_used_at)) > first
