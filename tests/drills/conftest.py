@@ -66,7 +66,7 @@ def redis_url(redis_server_url):
 
 @pytest.fixture(scope="session")
 def app_config(database_url, redis_url):
-    return build_config(database_url, redis_url)
+    return build_config(database_url, redis_url, ENABLE_OPS_CONSOLE=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,76 @@
+"""Every registered route as concrete requests, for the security drills.
+
+The drills iterate `app.url_map`, so endpoints and pages added later are covered
+without editing a list: uuid arguments are filled with the ids of a `World`
+(resources created through the API), other arguments with harmless samples.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from werkzeug.routing import IntegerConverter, PathConverter, Rule
+
+from app.web.errors import LenientUuidConverter
+
+# Reachable without signing in (spec 20/50): health, login, token, API docs, static files.
+PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.login", "auth_api.issue_token",
+                    "openapi_document", "openapi_apidoc", "api_docs"}
+# Public by design: feeds authenticated by the token in their URL.
+PUBLIC_PREFIXES = ("/ical/", "/feeds/")
+ADMIN_ONLY_PAGE_BLUEPRINTS = ("ops", "rq_dashboard")
+ROLES = ("admin", "manager", "owner", "staff", "accountant")
+SAMPLE_DATE = "2030-01-01"
+
+
+@dataclass
+class World:
+    """One agency's resources: ids by the URL argument names that refer to them."""
+    agency: object
+    admin: object
+    headers: dict
+    ids: dict = field(default_factory=dict)
+
+
+def is_public(rule: Rule) -> bool:
+    return rule.endpoint in PUBLIC_ENDPOINTS or rule.rule.startswith(PUBLIC_PREFIXES)
+
+
+def is_api(rule: Rule) -> bool:
+    return rule.rule.startswith("/api/")
+
+
+def has_id_argument(rule: Rule) -> bool:
+    return any(isinstance(conv, LenientUuidConverter) for conv in rule._converters.values())
+
+
+def argument_value(name: str, converter, ids: dict):
+    if isinstance(converter, LenientUuidConverter):
+        if name not in ids:
+            raise AssertionError(f"the drills' World has no resource for URL argument <{name}>: add it")
+        return ids[name]
+    if isinstance(converter, IntegerConverter):
+        return 0
+    if isinstance(converter, PathConverter):
+        return "sample.txt"
+    return "sample"
+
+
+def build_path(rule: Rule, ids: dict) -> str:
+    values = {name: argument_value(name, conv, ids) for name, conv in rule._converters.items()}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def requests_for(app, ids: dict, select=lambda rule: True):
+    """(method, path, rule) for every method of every selected rule, in a stable order."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not select(rule):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, build_path(rule, ids), rule
+
+
+def allowed_roles(app, rule: Rule) -> tuple | None:
+    """Roles a guarded endpoint admits (from `require_role`); None = every member."""
+    if rule.endpoint.split(".")[0] in ADMIN_ONLY_PAGE_BLUEPRINTS:
+        return ("admin",)
+    return getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
