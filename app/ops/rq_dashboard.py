@@ -7,7 +7,7 @@ build several apps that all register rq-dashboard's one blueprint object.
 from __future__ import annotations
 
 import rq_dashboard
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_wtf.csrf import generate_csrf
 from rq.exceptions import NoSuchJobError
 from rq_dashboard.web import setup_rq_connection
@@ -40,6 +40,8 @@ def guard_rq_dashboard():
     args = request.view_args or {}
     if not all(str(args.get(name, "0")).isdigit() for name in NUMERIC_ARGS):
         raise NotFound("Not found")  # rq-dashboard would fail on int() of a non-number
+    if args.get("instance_number", 0) >= len(current_app.config["RQ_DASHBOARD_REDIS_URL"]):
+        raise NotFound("Redis instance not found")  # rq-dashboard raises LookupError
     if args.get("queue_name", QUEUES[0]) not in QUEUES:
         raise NotFound("Queue not found")  # its queue actions fail on keys that do not exist
     return None
