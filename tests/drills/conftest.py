@@ -15,10 +15,16 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from tests.channels.conftest import (fast_engine, make_connection, make_range,  # noqa: F401
+                                     run_worker, sim_control, sim_requests, simulator, simulator_server,
+                                     worker_app, write_logs)
 from tests.conftest import build_config, create_database, drop_database, redis_with_db
 from tests.drills.servers import DrillPostgres, DrillRedis
+from tests.drills.routes import World
+from tests.factories import day
 from tests.live_server import LiveServer, server_env
 
+CHANNEL_SECRET = "drill-channel-access-token-5f2b9c"
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_FILE = ROOT / "test-artifacts" / "reliability.json"
 
@@ -105,6 +111,41 @@ def gunicorn(app, app_config):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def build_world(client, make_user, bearer):
+    """An agency with an admin and one of each resource, created through the API."""
+    def build() -> World:
+        admin = make_user("admin")
+        world = World(agency=admin.agency, admin=admin, headers=bearer(admin))
+
+        def create(path: str, body: dict) -> str:
+            response = client.post(path, json=body, headers=world.headers)
+            assert response.status_code == 201, response.get_data(as_text=True)
+            return response.get_json()["id"]
+
+        prop = create("/api/v1/properties/", {"name": "Seeblick"})
+        world.ids.update(
+            property_id=prop,
+            guest_id=create("/api/v1/guests/", {"first_name": "Ada", "last_name": "Lovelace"}),
+            booking_id=create("/api/v1/bookings/", {"property_id": prop, "check_in": str(day(10)),
+                                                    "check_out": str(day(12))}),
+            block_id=create("/api/v1/availability/blocks", {"property_id": prop, "start_date": str(day(20)),
+                                                            "end_date": str(day(22))}))
+        connection = client.post("/api/v1/channel-connections/?skip_connection_test=true", headers=world.headers,
+                                 json={"property_id": prop, "platform_type": "airbnb",
+                                       "platform_listing_id": "listing-1", "access_token": CHANNEL_SECRET})
+        assert connection.status_code == 201, connection.get_data(as_text=True)
+        world.ids["connection_id"] = connection.get_json()["id"]
+        sync = client.post(f"/api/v1/channel-connections/{world.ids['connection_id']}/sync",
+                           headers=world.headers, json={"sync_type": "availability"})
+        assert sync.status_code == 200, sync.get_data(as_text=True)
+        world.ids["batch_id"] = sync.get_json()["batch_id"]
+        logs = client.get(f"/api/v1/channel-connections/{world.ids['connection_id']}/sync-logs", headers=world.headers)
+        world.ids["log_id"] = logs.get_json()["logs"][0]["id"]
+        return world
+    return build
 
 
 class Figures:

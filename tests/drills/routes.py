@@ -20,6 +20,11 @@ PUBLIC_PREFIXES = ("/ical/", "/feeds/")
 ADMIN_ONLY_PAGE_BLUEPRINTS = ("ops", "rq_dashboard")
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
 SAMPLE_DATE = "2030-01-01"
+# Valid bodies where `{}` would be refused before the resource is looked up.
+SAMPLE_BODIES = {
+    "channels_api.trigger_sync": {"sync_type": "availability"},
+    "channels_api.purge_sync_logs": {"retention_days": 30, "confirm_phrase": "PURGE", "dry_run": True},
+}
 
 
 @dataclass
@@ -67,6 +72,10 @@ def requests_for(app, ids: dict, select=lambda rule: True):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, build_path(rule, ids), rule
+
+
+def body_for(method: str, rule: Rule) -> dict | None:
+    return None if method == "GET" else SAMPLE_BODIES.get(rule.endpoint, {})
 
 
 def allowed_roles(app, rule: Rule) -> tuple | None:

@@ -5,41 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drills.routes import (ROLES, SAMPLE_DATE, World, allowed_roles, has_id_argument, is_api,
+from tests.drills.routes import (ROLES, SAMPLE_DATE, World, allowed_roles, body_for, has_id_argument, is_api,
                                  is_public, requests_for)
 from tests.factories import day
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def build_world(client, make_user, bearer):
-    """An agency with an admin and one of each resource, created through the API."""
-    def build() -> World:
-        admin = make_user("admin")
-        world = World(agency=admin.agency, admin=admin, headers=bearer(admin))
-
-        def create(path: str, body: dict) -> str:
-            response = client.post(path, json=body, headers=world.headers)
-            assert response.status_code == 201, response.get_data(as_text=True)
-            return response.get_json()["id"]
-
-        prop = create("/api/v1/properties/", {"name": "Seeblick"})
-        world.ids.update(
-            property_id=prop,
-            guest_id=create("/api/v1/guests/", {"first_name": "Ada", "last_name": "Lovelace"}),
-            booking_id=create("/api/v1/bookings/", {"property_id": prop, "check_in": str(day(10)),
-                                                    "check_out": str(day(12))}),
-            block_id=create("/api/v1/availability/blocks", {"property_id": prop, "start_date": str(day(20)),
-                                                            "end_date": str(day(22))}))
-        for hook in WORLD_EXTENSIONS:
-            hook(client, world)
-        return world
-    return build
-
-
-# Further domains append a callable(client, world) that adds their resources to `world.ids`.
-WORLD_EXTENSIONS: list = []
 
 
 def send(caller, method: str, path: str, **kwargs):
@@ -66,6 +36,10 @@ def references_to(world: World) -> list[tuple[str, str, dict]]:
                                        "guest_id": world.ids["guest_id"]}),
         ("POST", "/api/v1/availability/blocks", {"property_id": prop, "start_date": str(day(33)),
                                                  "end_date": str(day(34))}),
+        ("POST", "/api/v1/availability/sync", {"property_id": prop, "platform": "airbnb",
+                                               "sync_type": "availability"}),
+        ("POST", "/api/v1/channel-connections/?skip_connection_test=true",
+         {"property_id": prop, "platform_type": "booking_com", "platform_listing_id": "stolen"}),
     ]
 
 
@@ -103,7 +77,7 @@ def test_other_agency_gets_404_for_every_resource_and_changes_nothing(app, clien
     checked = 0
     for method, path, rule in requests_for(app, victim.ids, has_id_argument):
         caller, headers = (client, intruder.headers) if is_api(rule) else (browser, {})
-        response = send(caller, method, path, headers=headers, json={} if method != "GET" else None)
+        response = send(caller, method, path, headers=headers, json=body_for(method, rule))
         checked += 1
         if response.status_code == 405 and is_api(rule):  # refused for every id alike: nothing leaks
             assert client.open(path, method=method, headers=victim.headers).status_code == 405, path
@@ -136,8 +110,7 @@ def test_each_role_gets_403_exactly_where_not_allowed(app, client, build_world, 
             if rule.endpoint in ("auth.logout", "auth_api.revoke_token"):
                 continue  # would end the session / token the rest of the sweep needs
             caller, auth = (client, headers) if is_api(rule) else (browser, {})
-            body = {} if method != "GET" else None
-            response = send(caller, method, path, headers=auth, json=body,
+            response = send(caller, method, path, headers=auth, json=body_for(method, rule),
                             query_string={"from_date": SAMPLE_DATE, "to_date": "2030-01-05"})
             allowed = allowed_roles(app, rule)
             checked += 1
