@@ -16,7 +16,7 @@ import pytest
 from redis import Redis
 
 from tests.channels.conftest import (fast_engine, make_connection, make_range,  # noqa: F401
-                                     run_worker, sim_control, sim_requests, simulator, simulator_server,
+                                     run_worker, setup, sim_control, sim_requests, simulator, simulator_server,
                                      worker_app, write_logs)
 from tests.conftest import build_config, create_database, drop_database, redis_with_db
 from tests.drills.servers import DrillPostgres, DrillRedis
