@@ -13,12 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from redis import Redis
 
-from tests.channels.conftest import (fast_engine, make_connection, make_range,  # noqa: F401
-                                     run_worker, setup, sim_control, sim_requests, simulator, simulator_server,
-                                     worker_app, write_logs)
-from tests.conftest import build_config, create_database, drop_database, redis_with_db
+from tests.channels.conftest import (fast_engine, make_connection, run_worker, setup,  # noqa: F401
+                                     sim_control, simulator, simulator_server, worker_app)
+from tests.conftest import build_config, create_database, drop_database, migrated_app, redis_with_db
 from tests.drills.servers import DrillPostgres, DrillRedis
 from tests.drills.routes import World
 from tests.factories import day
@@ -77,14 +75,7 @@ def app_config(database_url, redis_url):
 
 @pytest.fixture(scope="session")
 def app(app_config):
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    app = create_app(app_config)
-    with app.app_context():
-        upgrade()
-    return app
+    return migrated_app(app_config)
 
 
 @pytest.fixture
@@ -183,9 +174,3 @@ def wait_for(predicate, timeout: float, interval: float = 0.05):
             raise AssertionError(f"condition not met within {timeout}s")
         time.sleep(interval)
 
-
-def redis_alive(url: str) -> bool:
-    try:
-        return bool(Redis.from_url(url, socket_timeout=0.5).ping())
-    except Exception:  # noqa: BLE001
-        return False
