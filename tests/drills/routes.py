@@ -17,14 +17,22 @@ PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.logi
                     "openapi_document", "openapi_apidoc", "api_docs"}
 # Public by design: feeds authenticated by the token in their URL.
 PUBLIC_PREFIXES = ("/ical/", "/feeds/")
-ADMIN_ONLY_PAGE_BLUEPRINTS = ("ops", "rq_dashboard")
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
-SAMPLE_DATE = "2030-01-01"
-# Valid bodies where `{}` would be refused before the resource is looked up.
+# Query parameters that views read before looking up the resource in the path.
+SAMPLE_QUERY = {"from_date": "2030-01-01", "to_date": "2030-01-05", "retention_days": "30"}
+# Valid bodies (JSON for the API, form fields for pages) where an empty one would be refused
+# before the resource is looked up.
 SAMPLE_BODIES = {
     "channels_api.trigger_sync": {"sync_type": "availability"},
     "channels_api.purge_sync_logs": {"retention_days": 30, "confirm_phrase": "PURGE", "dry_run": True},
+    "channels.trigger_sync": {"sync_type": "availability"},
+    "channels.purge_sync_logs": {"retention_days": "30", "confirm_phrase": "PURGE", "dry_run": "1"},
 }
+SAMPLE_ARGUMENTS = {"action": "cancel"}
+# Roles a whole blueprint admits (its own before_request gate).
+BLUEPRINT_ROLES = {"ops": ("admin",), "rq_dashboard": ("admin",), "channels": ("admin", "manager")}
+# Views that check roles inside (their answer depends on what the role may do there).
+INLINE_GUARDS = {"inventory.calendar_range": ("admin", "manager", "staff")}
 
 
 @dataclass
@@ -57,7 +65,7 @@ def argument_value(name: str, converter, ids: dict):
         return 0
     if isinstance(converter, PathConverter):
         return "sample.txt"
-    return "sample"
+    return SAMPLE_ARGUMENTS.get(name, "sample")
 
 
 def build_path(rule: Rule, ids: dict) -> str:
@@ -74,12 +82,20 @@ def requests_for(app, ids: dict, select=lambda rule: True):
             yield method, build_path(rule, ids), rule
 
 
-def body_for(method: str, rule: Rule) -> dict | None:
-    return None if method == "GET" else SAMPLE_BODIES.get(rule.endpoint, {})
+def body_for(method: str, rule: Rule) -> dict:
+    """Request keyword arguments with the sample body: JSON for the API, a form for pages."""
+    if method == "GET":
+        return {}
+    body = SAMPLE_BODIES.get(rule.endpoint, {})
+    return {"json": body} if is_api(rule) else {"data": body}
 
 
 def allowed_roles(app, rule: Rule) -> tuple | None:
-    """Roles a guarded endpoint admits (from `require_role`); None = every member."""
-    if rule.endpoint.split(".")[0] in ADMIN_ONLY_PAGE_BLUEPRINTS:
-        return ("admin",)
-    return getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
+    """Roles an endpoint admits (blueprint gate, `require_role`, inline checks); None = every member."""
+    declared = [roles for roles in (BLUEPRINT_ROLES.get(rule.endpoint.split(".")[0]),
+                                    INLINE_GUARDS.get(rule.endpoint),
+                                    getattr(app.view_functions[rule.endpoint], "allowed_roles", None))
+                if roles is not None]
+    if not declared:
+        return None
+    return tuple(role for role in ROLES if all(role in roles for roles in declared))

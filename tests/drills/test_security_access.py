@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drills.routes import (ROLES, SAMPLE_DATE, World, allowed_roles, body_for, has_id_argument, is_api,
+from tests.drills.routes import (ROLES, SAMPLE_QUERY, World, allowed_roles, body_for, has_id_argument, is_api,
                                  is_public, requests_for)
-from tests.factories import day
+from tests.factories import day, hx
 
 pytestmark = pytest.mark.slow
 
@@ -76,8 +76,8 @@ def test_other_agency_gets_404_for_every_resource_and_changes_nothing(app, clien
     browser = login(app.test_client(), intruder.admin)
     checked = 0
     for method, path, rule in requests_for(app, victim.ids, has_id_argument):
-        caller, headers = (client, intruder.headers) if is_api(rule) else (browser, {})
-        response = send(caller, method, path, headers=headers, json=body_for(method, rule))
+        caller, headers = (client, intruder.headers) if is_api(rule) else (browser, hx())
+        response = send(caller, method, path, headers=headers, query_string=SAMPLE_QUERY, **body_for(method, rule))
         checked += 1
         if response.status_code == 405 and is_api(rule):  # refused for every id alike: nothing leaks
             assert client.open(path, method=method, headers=victim.headers).status_code == 405, path
@@ -110,8 +110,8 @@ def test_each_role_gets_403_exactly_where_not_allowed(app, client, build_world, 
             if rule.endpoint in ("auth.logout", "auth_api.revoke_token"):
                 continue  # would end the session / token the rest of the sweep needs
             caller, auth = (client, headers) if is_api(rule) else (browser, {})
-            response = send(caller, method, path, headers=auth, json=body_for(method, rule),
-                            query_string={"from_date": SAMPLE_DATE, "to_date": "2030-01-05"})
+            response = send(caller, method, path, headers=auth, **body_for(method, rule),
+                            query_string=SAMPLE_QUERY)
             allowed = allowed_roles(app, rule)
             checked += 1
             assert response.status_code < 500, (role, method, path, response.get_data()[:300])

@@ -47,7 +47,7 @@ def test_every_write_without_csrf_token_is_rejected(app, build_world, make_user,
         if method == "GET":
             continue
         for headers in ({}, hx()):  # a form post and an htmx request, both without the token
-            response = browser.open(path, method=method, headers=headers, json=body_for(method, rule))
+            response = browser.open(path, method=method, headers=headers, **body_for(method, rule))
             checked += 1
             if response.status_code == 401:  # an endpoint that never accepts the session cookie
                 with_token = {**headers, "X-CSRFToken": token}
