@@ -110,6 +110,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "WORKER_EXPECTED_COUNT": env_int(env, "WORKER_EXPECTED_COUNT", 1),
         "HEALTH_CHECK_TIMEOUT_SECONDS": env_float(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 1.5),
         "WORKER_JOB_TIMEOUT": env_int(env, "WORKER_JOB_TIMEOUT", 300),
+        "WORKER_HEARTBEAT_SECONDS": env_int(env, "WORKER_HEARTBEAT_SECONDS", 30),
+        "SYNC_REAP_GRACE_SECONDS": env_int(env, "SYNC_REAP_GRACE_SECONDS", 30),
         "WORKER_WAIT_FOR_DEPS": env_bool(env, "WORKER_WAIT_FOR_DEPS", True),
         "WORKER_WAIT_INTERVAL": env_float(env, "WORKER_WAIT_INTERVAL", 2),
         "WORKER_WAIT_TIMEOUT": env_float(env, "WORKER_WAIT_TIMEOUT", 60),

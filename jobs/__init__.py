@@ -27,6 +27,11 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=redis_connection(), default_timeout=current_app.config["WORKER_JOB_TIMEOUT"])
 
 
+def sync_lock_key(connection_id, operation_type: str) -> str:
+    """Redis key of the lock that keeps two syncs of one connection and operation apart."""
+    return f"fewo:sync-lock:{connection_id}:{operation_type}"
+
+
 def enqueue(func, *args, queue_name: str = "default", job_id: str | None = None, **options):
     """Put a job on a queue; raises redis errors when Redis is unreachable."""
     return queue(queue_name).enqueue(func, *args, job_id=job_id, **options)

@@ -23,7 +23,7 @@ from app.channels.adapters.base import ChannelError
 from app.channels.service import engine, ical
 from app.channels.service import sync as sync_service
 from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
-from jobs import app_context, enqueue, queue, redis_connection, unit_of_work
+from jobs import app_context, enqueue, queue, redis_connection, sync_lock_key, unit_of_work
 from jobs.maintenance import run_locked
 
 log = logging.getLogger("jobs.channels")
@@ -133,7 +133,7 @@ def requeue_later(plan: engine.SyncPlan) -> str:
 def sync_lock(plan: engine.SyncPlan):
     """Two jobs of the same connection and operation never run at once (expires if a worker dies)."""
     timeout = current_app.config["WORKER_JOB_TIMEOUT"] + 60
-    return redis_connection().lock(f"fewo:sync-lock:{plan.connection_id}:{plan.operation_type}", timeout=timeout)
+    return redis_connection().lock(sync_lock_key(plan.connection_id, plan.operation_type), timeout=timeout)
 
 
 def run_channel_sync(sync_log_id: str) -> str:

@@ -16,11 +16,9 @@ from sqlalchemy import func, select
 from app.channels.service import logs
 from app.channels.service.connections import utcnow
 from app.extensions import db
-from jobs import app_context, redis_connection, unit_of_work
+from jobs import app_context, redis_connection, sync_lock_key, unit_of_work
 
 log = logging.getLogger("jobs.maintenance")
-# A running log younger than this is never reaped (its job may be about to report).
-REAP_GRACE_SECONDS = 30
 WAITING_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
@@ -60,14 +58,22 @@ def job_is_alive(connection, task_id: str | None) -> bool:
         return True
     if status != JobStatus.STARTED or not job.worker_name:
         return False
-    # The worker key expires when its heartbeat stops (about 90 s after the worker died).
-    return bool(connection.exists(f"rq:worker:{job.worker_name}"))
+    if not connection.exists(f"rq:worker:{job.worker_name}"):
+        return False
+    # The worker key outlives a SIGKILLed worker by at least a minute; the job's own heartbeat
+    # (every WORKER_HEARTBEAT_SECONDS while it runs) stops at once.
+    silence_limit = 2 * current_app.config["WORKER_HEARTBEAT_SECONDS"] + 5
+    return job.last_heartbeat is None or (utcnow() - job.last_heartbeat).total_seconds() <= silence_limit
 
 
 def reap(connection) -> int:
     reaped = 0
-    for log_id, task_id in logs.running_logs(REAP_GRACE_SECONDS):
+    # a running log younger than the grace time is left alone (its job may be about to report)
+    grace = current_app.config["SYNC_REAP_GRACE_SECONDS"]
+    for log_id, task_id, connection_id, operation in logs.running_logs(grace):
         if not job_is_alive(connection, task_id) and logs.mark_abandoned(log_id):
+            # the dead job's sync lock would hold back a re-trigger until it expires (minutes)
+            connection.delete(sync_lock_key(connection_id, operation))
             log.warning("Sync log %s: worker lost while running, marked failed", log_id)
             reaped += 1
     return reaped

@@ -79,6 +79,7 @@ def fresh_pool_in_each_job(app: Flask) -> None:
 
 def build_worker(app: Flask) -> PmsWorker:
     worker = PmsWorker(list(QUEUES), connection=Redis.from_url(app.config["REDIS_URL"]), worker_ttl=WORKER_TTL,
+                       job_monitoring_interval=app.config["WORKER_HEARTBEAT_SECONDS"],
                        name=f"pms-worker.{socket.gethostname()}.{os.getpid()}")
     worker.code_version = code_version()
     return worker

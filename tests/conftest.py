@@ -113,16 +113,21 @@ def app_config(database_url, redis_url):
     return build_config(database_url, redis_url)
 
 
-@pytest.fixture(scope="session")
-def app(app_config):
+def migrated_app(config: dict):
+    """An app on `config` whose database is upgraded to the code's head."""
     from flask_migrate import upgrade
 
     from app import create_app
 
-    app = create_app(app_config)
+    app = create_app(config)
     with app.app_context():
         upgrade()
     return app
+
+
+@pytest.fixture(scope="session")
+def app(app_config):
+    return migrated_app(app_config)
 
 
 @pytest.fixture(autouse=True)

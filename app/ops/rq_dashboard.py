@@ -7,12 +7,14 @@ build several apps that all register rq-dashboard's one blueprint object.
 from __future__ import annotations
 
 import rq_dashboard
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_wtf.csrf import generate_csrf
+from rq.exceptions import NoSuchJobError
 from rq_dashboard.web import setup_rq_connection
 
 from app.web.auth import authenticate_page_request, has_role
-from app.web.errors import Forbidden
+from app.web.errors import Forbidden, NotFound, render_error
+from jobs import QUEUES
 
 BLUEPRINT = "rq_dashboard"
 # rq-dashboard renders its page script inline and compiles row templates with
@@ -22,6 +24,8 @@ DASHBOARD_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-
                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 # rq-dashboard's JavaScript sends this cookie's value as X-CSRFToken on its POST actions.
 CSRF_COOKIE = "_csrf_token"
+# URL parts rq-dashboard declares as strings but converts with int().
+NUMERIC_ARGS = ("per_page", "page")
 
 
 def guard_rq_dashboard():
@@ -33,6 +37,13 @@ def guard_rq_dashboard():
         return redirect
     if not has_role("admin"):
         raise Forbidden()
+    args = request.view_args or {}
+    if not all(str(args.get(name, "0")).isdigit() for name in NUMERIC_ARGS):
+        raise NotFound("Not found")  # rq-dashboard would fail on int() of a non-number
+    if args.get("instance_number", 0) >= len(current_app.config["RQ_DASHBOARD_REDIS_URL"]):
+        raise NotFound("Redis instance not found")  # rq-dashboard raises LookupError
+    if args.get("queue_name", QUEUES[0]) not in QUEUES:
+        raise NotFound("Queue not found")  # its queue actions fail on keys that do not exist
     return None
 
 
@@ -44,9 +55,15 @@ def dashboard_headers(response):
     return response
 
 
+def job_not_found(exc: NoSuchJobError):
+    """rq-dashboard lets a job id that expired or never existed escape as an exception."""
+    return render_error(404, {"detail": "Job not found"}, title="Not found")
+
+
 def mount_rq_dashboard(app: Flask) -> None:
     app.config.setdefault("RQ_DASHBOARD_REDIS_URL", app.config["REDIS_URL"])
     setup_rq_connection(app)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix="/rq")
     app.before_request(guard_rq_dashboard)
     app.after_request(dashboard_headers)
+    app.register_error_handler(NoSuchJobError, job_not_found)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
@@ -149,6 +149,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
         log.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        if "_login_user" not in g:
+            # the session's user could not be loaded: render the outage page for an anonymous
+            # visitor instead of querying the unavailable database again from the template
+            from app.extensions import login_manager
+            g._login_user = login_manager.anonymous_user()
         return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
 
     @app.errorhandler(DataError)

@@ -16,6 +16,7 @@ from app.extensions import db
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+MAX_OFFSET = 2**31 - 1  # PostgreSQL OFFSET is a bigint; larger values would fail in the database
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def paginate(query: Select, limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page
 
 class PageQuery(BaseModel):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 ItemT = TypeVar("ItemT", bound=BaseModel)

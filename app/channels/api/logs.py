@@ -5,8 +5,8 @@ from flask import current_app
 
 from app.channels import service
 from app.channels.api import bp
-from app.channels.api.schemas import (BatchesOut, BatchesQuery, BatchOut, ErrorOut, LogOut, LogsOut, LogsQuery,
-                                      PurgeIn, PurgeOut, batch_out, log_out)
+from app.channels.api.schemas import (BatchesOut, BatchesQuery, BatchNotFoundOut, BatchOut, ErrorOut, LogOut,
+                                      LogsOut, LogsQuery, PurgeIn, PurgeOut, batch_out, log_out)
 from app.channels.errors import WrongConfirmPhrase
 from app.extensions import db
 from app.web.api import ApiResponse, Detail, spec
@@ -59,7 +59,7 @@ def list_sync_batches(connection_id, query: BatchesQuery):
 
 
 @bp.get("/channel-connections/<uuid:connection_id>/sync-batches/<uuid:batch_id>")
-@spec.validate(resp=ApiResponse(HTTP_200=BatchOut, HTTP_404=ErrorOut), tags=TAGS)
+@spec.validate(resp=ApiResponse(HTTP_200=BatchOut, HTTP_404=BatchNotFoundOut), tags=TAGS)
 def get_sync_batch(connection_id, batch_id):
     """One batch: status, counts per bucket and its operations."""
     return batch_out(service.get_sync_batch(current_agency_id(), connection_id, batch_id))

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, RootModel
 
 from app.channels.models import CONNECTION_STATUSES, DIRECTIONS, OPERATION_TYPES, SYNC_STATUSES
+from app.web.api import Detail
 
 ConnectionStatus = Literal[CONNECTION_STATUSES]  # type: ignore[valid-type]
 SyncType = Literal["full", "availability", "pricing", "bookings"]
@@ -16,6 +17,11 @@ SyncType = Literal["full", "availability", "pricing", "bookings"]
 class ErrorOut(BaseModel):
     error: str
     message: str
+
+
+class BatchNotFoundOut(RootModel[ErrorOut | Detail]):
+    """404 of a batch: `{"detail": "Connection not found"}` for an unknown connection,
+    `{"error": "batch_not_found", "message": ...}` for an unknown batch of a known one."""
 
 
 # --- connections ---

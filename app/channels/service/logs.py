@@ -120,10 +120,12 @@ def sweep_stale_sync_logs(connection_id: uuid.UUID | None = None, minutes: int |
     return db.session.execute(query).rowcount
 
 
-def running_logs(older_than_seconds: float, limit: int = 500) -> list[tuple[uuid.UUID, str | None]]:
-    """(id, task_id) of logs running without an update for a while (reaper candidates)."""
+def running_logs(older_than_seconds: float, limit: int = 500) -> list[tuple]:
+    """(id, task_id, connection_id, operation_type) of logs running without an update for a while
+    (reaper candidates)."""
     return [tuple(row) for row in db.session.execute(
-        select(ChannelSyncLog.id, ChannelSyncLog.task_id)
+        select(ChannelSyncLog.id, ChannelSyncLog.task_id, ChannelSyncLog.connection_id,
+               ChannelSyncLog.operation_type)
         .where(ChannelSyncLog.status == "running",
                ChannelSyncLog.updated_at < func.now() - timedelta(seconds=older_than_seconds))
         .order_by(ChannelSyncLog.updated_at).limit(limit))]

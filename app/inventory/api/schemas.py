@@ -4,15 +4,21 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, computed_field,
+                      field_validator)
 
 from app.guests.schemas import DecimalOut, GuestIn
 from app.inventory.models import BOOKING_STATUSES, RANGE_KINDS
 from app.web.pagination import PageOut, PageQuery
 
 BookingStatus = Literal[BOOKING_STATUSES]
+# A wall-clock time in the property's own time zone, without an offset ("15:00:00"); the
+# JSON Schema format "time" would demand one (RFC 3339 full-time).
+LocalTime = Annotated[time, WithJsonSchema({"type": "string", "format": "partial-time",
+                                            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+                                            "examples": ["15:00:00"]})]
 
 
 class ConflictDetail(BaseModel):
@@ -37,8 +43,8 @@ class PropertyPatch(BaseModel):
     is_active: bool = Field(None, description="publicly visible")
     min_stay_nights: int = Field(None, ge=1, le=365)
     max_advance_days: int = Field(None, ge=1, le=3650, description="booking window in days")
-    check_in_time: time = None
-    check_out_time: time = None
+    check_in_time: LocalTime = None
+    check_out_time: LocalTime = None
     base_nightly_rate: Decimal = Field(None, ge=0, max_digits=10, decimal_places=2)
     currency: str = Field(None, pattern=r"^[A-Z]{3}$")
     timezone: str = Field(None, max_length=64, description="IANA time zone, default Europe/Berlin")
@@ -62,8 +68,8 @@ class PropertyOut(BaseModel):
     is_active: bool
     min_stay_nights: int
     max_advance_days: int
-    check_in_time: time
-    check_out_time: time
+    check_in_time: LocalTime
+    check_out_time: LocalTime
     base_nightly_rate: DecimalOut
     currency: str
     timezone: str

@@ -1,0 +1,176 @@
+"""Drill fixtures: the drills run on their OWN PostgreSQL and Redis (see servers.py), so
+they can stop and start them. The session fixtures of tests/conftest.py are redefined
+here under the same names, so every factory and client helper uses the drill servers.
+
+Measured figures go to test-artifacts/reliability.json (`figures` fixture); RELIABILITY.md
+quotes them.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.channels.conftest import (fast_engine, make_connection, run_worker, setup,  # noqa: F401
+                                     sim_control, simulator, simulator_server, worker_app)
+from tests.conftest import build_config, create_database, drop_database, migrated_app, redis_with_db
+from tests.drills.servers import DrillPostgres, DrillRedis
+from tests.drills.routes import World
+from tests.factories import day
+from tests.live_server import LiveServer, server_env
+
+CHANNEL_SECRET = "drill-channel-access-token-5f2b9c"
+ROOT = Path(__file__).resolve().parents[2]
+FIGURES_FILE = ROOT / "test-artifacts" / "reliability.json"
+
+
+@pytest.fixture(scope="session")
+def drill_root():
+    return Path(tempfile.mkdtemp(prefix="fewo-drills-"))
+
+
+@pytest.fixture(scope="session")
+def drill_postgres(drill_root):
+    server = DrillPostgres(drill_root)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def drill_redis(drill_root):
+    server = DrillRedis(drill_root / "redis").start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(drill_postgres):
+    return drill_postgres.admin_url
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_server_url):
+    url = create_database(postgres_server_url, prefix="fewo_drill")
+    yield url
+    drop_database(postgres_server_url, url)
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(drill_redis):
+    return drill_redis.url
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server_url):
+    return redis_with_db(redis_server_url, 1)
+
+
+@pytest.fixture(scope="session")
+def app_config(database_url, redis_url):
+    return build_config(database_url, redis_url, ENABLE_OPS_CONSOLE=True)
+
+
+@pytest.fixture(scope="session")
+def app(app_config):
+    return migrated_app(app_config)
+
+
+@pytest.fixture
+def ensure_servers_up(drill_postgres, drill_redis):
+    """A drill that stops a server gets it back afterwards even when it fails halfway."""
+    yield
+    if drill_redis.process is None:
+        drill_redis.start()
+    try:
+        drill_postgres.start()  # no-op error when it already runs
+    except Exception:  # noqa: BLE001 - pg_ctl start on a running server exits non-zero
+        pass
+
+
+@pytest.fixture
+def gunicorn(app, app_config):
+    """Start a gunicorn on the drill servers: gunicorn(**env_overrides) -> LiveServer."""
+    servers: list[LiveServer] = []
+
+    def start(workers: int = 2, **env: str) -> LiveServer:
+        server = LiveServer(server_env(app_config, **env), workers=workers)
+        servers.append(server.start())
+        return server
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def build_world(client, make_user, bearer):
+    """An agency with an admin and one of each resource, created through the API."""
+    def build() -> World:
+        admin = make_user("admin")
+        world = World(agency=admin.agency, admin=admin, headers=bearer(admin))
+
+        def create(path: str, body: dict) -> str:
+            response = client.post(path, json=body, headers=world.headers)
+            assert response.status_code == 201, response.get_data(as_text=True)
+            return response.get_json()["id"]
+
+        prop = create("/api/v1/properties/", {"name": "Seeblick"})
+        world.ids.update(
+            property_id=prop,
+            guest_id=create("/api/v1/guests/", {"first_name": "Ada", "last_name": "Lovelace"}),
+            booking_id=create("/api/v1/bookings/", {"property_id": prop, "check_in": str(day(10)),
+                                                    "check_out": str(day(12))}),
+            block_id=create("/api/v1/availability/blocks", {"property_id": prop, "start_date": str(day(20)),
+                                                            "end_date": str(day(22))}))
+        connection = client.post("/api/v1/channel-connections/?skip_connection_test=true", headers=world.headers,
+                                 json={"property_id": prop, "platform_type": "airbnb",
+                                       "platform_listing_id": "listing-1", "access_token": CHANNEL_SECRET})
+        assert connection.status_code == 201, connection.get_data(as_text=True)
+        world.ids["connection_id"] = connection.get_json()["id"]
+        sync = client.post(f"/api/v1/channel-connections/{world.ids['connection_id']}/sync",
+                           headers=world.headers, json={"sync_type": "availability"})
+        assert sync.status_code == 200, sync.get_data(as_text=True)
+        world.ids["batch_id"] = sync.get_json()["batch_id"]
+        logs = client.get(f"/api/v1/channel-connections/{world.ids['connection_id']}/sync-logs", headers=world.headers)
+        world.ids["log_id"] = logs.get_json()["logs"][0]["id"]
+        return world
+    return build
+
+
+class Figures:
+    """Measured figures per drill, merged into test-artifacts/reliability.json."""
+
+    def __init__(self):
+        self.data: dict[str, dict] = {}
+
+    def record(self, drill: str, **values) -> None:
+        self.data.setdefault(drill, {}).update(values)
+
+    def save(self) -> None:
+        FIGURES_FILE.parent.mkdir(exist_ok=True)
+        existing = json.loads(FIGURES_FILE.read_text()) if FIGURES_FILE.exists() else {}
+        existing.update({name: {**values, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                         for name, values in self.data.items()})
+        FIGURES_FILE.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
+
+
+@pytest.fixture(scope="session")
+def figures():
+    recorder = Figures()
+    yield recorder
+    recorder.save()
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.05):
+    """Poll `predicate` until it returns a truthy value; (value, seconds waited) or AssertionError."""
+    started = time.monotonic()
+    while True:
+        value = predicate()
+        if value:
+            return value, time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
