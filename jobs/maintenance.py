@@ -1,4 +1,4 @@
-"""Periodic maintenance of sync logs: stale sweep, abandoned-job reaper, retention.
+"""Periodic maintenance: stale sweep, abandoned-job reaper, log retention, expired idempotency keys.
 
 Each job is safe to run concurrently: it takes `pg_try_advisory_xact_lock`
 on its own key and does nothing when another run holds it.
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.channels.service import logs
 from app.channels.service.connections import utcnow
 from app.extensions import db
+from app.web import idempotency
 from jobs import app_context, redis_connection, sync_lock_key, unit_of_work
 
 log = logging.getLogger("jobs.maintenance")
@@ -105,4 +106,12 @@ def purge_expired_sync_logs() -> int:
             return 0
         total = purge_logs_older_than(days)
     log.info("Retention: deleted %d sync log(s) older than %d days", total, days)
+    return total
+
+
+def purge_expired_idempotency_keys() -> int:
+    """Daily: forget Idempotency-Key responses older than IDEMPOTENCY_TTL_SECONDS."""
+    with app_context():
+        total = idempotency.purge_expired_records()
+    log.info("Retention: deleted %d expired idempotency key(s)", total)
     return total

@@ -47,6 +47,7 @@ def periodic_jobs(config: Mapping) -> tuple[PeriodicJob, ...]:
         PeriodicJob("jobs.maintenance.reap_abandoned_sync_logs", "maintenance", "* * * * *"),
         PeriodicJob("jobs.maintenance.sweep_stale_sync_logs", "maintenance", "*/5 * * * *"),
         PeriodicJob("jobs.maintenance.purge_expired_sync_logs", "maintenance", "17 3 * * *"),
+        PeriodicJob("jobs.maintenance.purge_expired_idempotency_keys", "maintenance", "23 3 * * *"),
     ]
     if config["CHANNELS_SCHEDULED_SYNC_ENABLED"]:
         minutes = config["CHANNELS_SCHEDULED_SYNC_MINUTES"]

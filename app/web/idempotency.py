@@ -113,3 +113,10 @@ def idempotent(view):
         finish(user_id, key, response)
         return response
     return wrapper
+
+
+def purge_expired_records() -> int:
+    """Delete stored responses older than IDEMPOTENCY_TTL_SECONDS (they can no longer replay)."""
+    cutoff = datetime.now(timezone.utc) - timedelta(seconds=current_app.config["IDEMPOTENCY_TTL_SECONDS"])
+    with db.engine.begin() as conn:
+        return conn.execute(delete(records).where(records.c.created_at < cutoff)).rowcount

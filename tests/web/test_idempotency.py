@@ -82,3 +82,24 @@ def test_properties_blocks_and_guests_accept_keys(admin_api, make_property):
         key = {"Idempotency-Key": f"once-{path}"}
         first, second = (admin_api.post(path, json=body, headers=key) for _ in range(2))
         assert first.status_code == second.status_code == 201 and first.get_json() == second.get_json()
+
+
+def test_daily_job_forgets_only_expired_keys(app, admin_api, make_property):
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.web.models import IdempotencyRecord
+    from jobs import set_worker_app
+    from jobs.maintenance import purge_expired_idempotency_keys
+
+    prop = make_property(admin_api.agency)
+    assert book(admin_api, prop, "old-key").status_code == 201
+    assert book(admin_api, prop, "fresh-key", 5, 7).status_code == 201
+    with app.app_context():
+        old = db.session.scalars(db.select(IdempotencyRecord).filter_by(key="old-key")).one()
+        old.created_at = old.created_at - timedelta(seconds=app.config["IDEMPOTENCY_TTL_SECONDS"] + 60)
+        db.session.commit()
+    set_worker_app(app)
+    assert purge_expired_idempotency_keys() == 1
+    with app.app_context():
+        assert db.session.scalars(db.select(IdempotencyRecord.key)).all() == ["fresh-key"]
