@@ -44,6 +44,16 @@ def navigation_items() -> list[dict]:
             for label, endpoint, _, _ in NAVIGATION if may_open(endpoint)]
 
 
+def way_back(path: str) -> dict | None:
+    """Where an error page leads back to: the section of `path` the user may open, else the dashboard."""
+    items = navigation_items()
+    if not items:
+        return None
+    sections = [item for item in items if item["url"] != "/" and (path + "/").startswith(item["url"] + "/")]
+    item = max(sections, key=lambda entry: len(entry["url"]), default=items[0])
+    return {"label": f"Back to {item['label']}", "url": item["url"]}
+
+
 def agency_timezone() -> ZoneInfo:
     """Times are shown in the agency's timezone (spec 40)."""
     if "agency_tz" not in g:
@@ -68,7 +78,8 @@ def format_money(value: Decimal | None, currency: str = "") -> str:
 
 
 def register_page_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal)
+    app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal,
+                                 way_back=way_back)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
 

@@ -457,12 +457,13 @@ def test_manager_sees_navigation(logged_in):
     assert 'href="/connections"' in html and 'href="/channel-sync"' in html
 
 
-def test_anonymous_pages_redirect_and_pollers_follow_hx_redirect(client, make_user):
+def test_anonymous_pages_redirect_and_pollers_show_the_session_expired_banner(client, make_user):
     page = client.get("/connections")
     assert page.status_code == 302 and "/login?next=/connections" in page.headers["Location"]
     poll = client.get(f"/connections/{uuid.uuid4()}/sync-logs",
                       headers=hx({"HX-Current-URL": "http://localhost/channel-sync"}))
-    assert poll.status_code == 401 and poll.headers["HX-Redirect"] == "/login?next=/channel-sync"
+    assert poll.status_code == 401 and "HX-Redirect" not in poll.headers
+    assert "Your session expired" in poll.get_data(as_text=True) and "/login?next=/channel-sync" in poll.get_data(as_text=True)
 
 
 def test_other_agencies_connection_is_a_404_error_state_without_polling(office, logged_in):
