@@ -33,12 +33,30 @@
     }
   }
 
+  function labelText(field) {
+    var label = field.labels && field.labels[0];
+    return label ? label.textContent.replace(/\(.*?\)/g, "").trim() : field.name;
+  }
+
+  // What keeps a field from being valid, in words: "Select a platform", "Platform Metadata: Invalid JSON: ...".
+  function blocker(field) {
+    if (field.validity.valueMissing && field.getAttribute("data-missing")) return field.getAttribute("data-missing");
+    return labelText(field) + ": " + field.validationMessage;
+  }
+
   // <form data-disable-until-valid>: the submit button stays disabled until every constraint holds
-  // (required selects without preselection, pattern="PURGE", JSON fields).
+  // (required selects without preselection, pattern="PURGE", JSON fields); a [data-submit-hint]
+  // element names what still blocks it.
   function syncSubmit(form) {
     within(form, "[data-json-object]").forEach(checkJson);
     var valid = form.checkValidity();
     within(form, "button[type=submit]").forEach(function (button) { button.disabled = !valid; });
+    var blockers = within(form, "input, select, textarea").filter(function (field) {
+      return field.willValidate && !field.validity.valid;
+    }).map(blocker);
+    within(form, "[data-submit-hint]").forEach(function (hint) {
+      hint.textContent = blockers.length ? "To continue: " + blockers.join(" · ") : "";
+    });
   }
 
   function onEdit(event) {

@@ -354,7 +354,8 @@ def test_new_connection_dialog_starts_unselected_and_validates(office, app):
                                                   "skip_connection_test": "1"}, headers=hx())
     assert duplicate.status_code == 422 and "already exists" in duplicate.get_data(as_text=True)
     created = client.post("/connections", data={"property_id": str(client.prop.id), "platform_type": "booking_com",
-                                                "platform_metadata": '{"mock_mode": true}'}, headers=hx())
+                                                "platform_metadata": '{"mock_mode": true}', "opened_in": "dialog"},
+                          headers=hx())
     assert created.status_code == 200 and created.headers["HX-Reswap"] == "delete"
     assert "connections-changed" in created.headers["HX-Trigger"] and "Connection created" in created.headers["HX-Trigger"]
     assert "Booking.com" in client.get("/connections").get_data(as_text=True)

@@ -37,6 +37,17 @@ def connection_new():
                                   **form_context())
 
 
+def parse_metadata(form, values: dict, errors: dict) -> None:
+    """The metadata field must hold a JSON object (empty means {})."""
+    try:
+        values["platform_metadata"] = json.loads(form.get("platform_metadata", "").strip() or "{}")
+    except ValueError as exc:
+        errors["platform_metadata"] = f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        return
+    if not isinstance(values["platform_metadata"], dict):
+        errors["platform_metadata"] = "Metadata must be a JSON object, e.g. {\"mock_mode\": true}"
+
+
 def parse_connection_form(form) -> tuple[dict, dict]:
     """(service arguments, field errors); property and platform must be chosen, metadata a JSON object."""
     errors, values = {}, {name: form.get(name, "").strip() or None for name in TEXT_FIELDS}
@@ -46,12 +57,7 @@ def parse_connection_form(form) -> tuple[dict, dict]:
     values["platform_type"] = form.get("platform_type", "")
     if values["platform_type"] not in PLATFORM_DEFINITIONS:
         errors["platform_type"] = "Select a platform"
-    try:
-        values["platform_metadata"] = json.loads(form.get("platform_metadata", "").strip() or "{}")
-    except ValueError as exc:
-        errors["platform_metadata"] = f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-    if "platform_metadata" in values and not isinstance(values["platform_metadata"], dict):
-        errors["platform_metadata"] = "Metadata must be a JSON object, e.g. {\"mock_mode\": true}"
+    parse_metadata(form, values, errors)
     return values, errors
 
 
@@ -70,8 +76,11 @@ def create_connection():
     if errors:
         return render_template("channels/partials/_connection_form.html",
                                **form_context(request.form, errors)), 422
+    detail_url = url_for("channels.connection_detail", connection_id=connection.id)
     if not is_htmx():
-        return redirect(url_for("channels.connection_detail", connection_id=connection.id), 303)
+        return redirect(detail_url, 303)
+    if request.form.get("opened_in") != "dialog":  # the form is a page of its own: go to the new connection
+        return hx_response("", headers={"HX-Redirect": detail_url})
     message = f"Connection created: {PLATFORM_DEFINITIONS[connection.platform_type].label}"
     return hx_response("", trigger=toast(message, connections_changed=True),
                        headers={"HX-Retarget": "#connection-new-dialog", "HX-Reswap": "delete"})
