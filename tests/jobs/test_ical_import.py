@@ -124,3 +124,25 @@ def test_reservations_from_the_channel_api_become_holds(setup, import_feed, simu
     log = import_feed(headers, connection)
     assert log["status"] == "success" and log["details"]["source"] == "api" and log["details"]["imported"] == 1
     assert holds(connection) == {"HMX-1": (day(4), day(6))}
+
+
+def test_mock_mode_still_reads_a_real_ical_feed(setup, feed, import_feed, holds, mock_mode, client,
+                                                sim_requests):
+    """Mock mode covers platform APIs only: a connection's iCal import URL is fetched and imported."""
+    url = feed(("demo-1", day(4), day(7)))
+    _, headers, _, connection = setup(ical_import_url=url)
+    test = client.post(f"{CONNECTIONS}{connection.id}/test", headers=headers).get_json()
+    assert test["healthy"] is True and test["details"]["source"] == "ical" and test["details"]["events"] == 1
+    assert test["details"]["api_simulated"] is True and test["details"]["mock_mode"] is False
+    log = import_feed(headers, connection)
+    assert log["status"] == "success", log["error"]
+    assert log["details"]["source"] == "ical" and log["details"]["imported"] == 1
+    assert holds(connection) == {"demo-1": (day(4), day(7))}
+    assert not sim_requests("/airbnb/")  # the platform API itself stayed simulated
+
+
+def test_mock_mode_without_a_feed_simulates_bookings(setup, import_feed, holds, mock_mode, client):
+    _, headers, _, connection = setup()
+    log = import_feed(headers, connection)
+    assert log["status"] == "success" and log["details"]["mock_mode"] is True
+    assert holds(connection) == {}
