@@ -49,6 +49,9 @@
   // element names what still blocks it.
   function syncSubmit(form) {
     within(form, "[data-json-object]").forEach(checkJson);
+    within(form, "[data-invalid]").forEach(function (field) {
+      field.setCustomValidity(field.getAttribute("data-invalid"));
+    });
     var valid = form.checkValidity();
     within(form, "button[type=submit]").forEach(function (button) { button.disabled = !valid; });
     var blockers = within(form, "input, select, textarea").filter(function (field) {
@@ -59,9 +62,21 @@
     });
   }
 
+  // [data-invalid="message"]: the server's verdict on the form as it was (e.g. Auto-detect found no
+  // connection); it holds until the user changes something in the form.
+  function clearVerdicts(form) {
+    within(form, "[data-invalid]").forEach(function (field) {
+      field.removeAttribute("data-invalid");
+      field.removeAttribute("aria-invalid");
+      field.setCustomValidity("");
+    });
+  }
+
   function onEdit(event) {
     var form = event.target.closest && event.target.closest("form[data-disable-until-valid]");
-    if (form) syncSubmit(form);
+    if (!form) return;
+    clearVerdicts(form);
+    syncSubmit(form);
   }
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
@@ -69,6 +84,8 @@
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
     within(elt, "form[data-disable-until-valid]").forEach(syncSubmit);
+    var outer = elt.parentElement && elt.parentElement.closest("form[data-disable-until-valid]");
+    if (outer) syncSubmit(outer);  // a fragment swapped into a form (e.g. the Connection ID field)
     // Result banners hide themselves after a while (they can be dismissed earlier).
     within(elt, "[data-autohide]").forEach(function (banner) {
       setTimeout(function () { banner.remove(); }, AUTOHIDE_MS);

@@ -412,17 +412,38 @@ def test_channel_sync_logs_stop_polling_when_final(office, make_logs):
     assert "Connection ID must be a valid UUID" in bad.get_data(as_text=True)
 
 
-def test_channel_sync_trigger_opens_the_new_log(office):
+def test_channel_sync_trigger_links_the_batch_and_opens_nothing_by_itself(office):
     client = office()
     form = {"sync_type": "availability", "platform": "airbnb", "property_id": str(client.prop.id),
             "connection_id": "", "start_date": "", "end_date": ""}
     response = client.post("/channel-sync", data=form, headers=hx())
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Sync gestartet: availability" in body and "Task ID" in body
-    assert 'hx-swap-oob="beforeend:#modal"' in body and '<dialog id="log-dialog-' in body
+    assert response.status_code == 200 and "Availability sync started — 1 operation</strong>" in body
+    assert "<dialog" not in body and "#modal" in body  # Log Details does not open by itself
     assert "every 5s" in element(body, "channel-sync-logs")
-    full = client.post("/channel-sync", data={**form, "sync_type": "full"}, headers=hx())
-    assert full.status_code == 200 and "3 tasks queued" in full.get_data(as_text=True)
+    full = client.post("/channel-sync", data={**form, "sync_type": "full"}, headers=hx()).get_data(as_text=True)
+    assert "Full sync started — 3 operations" in full and "Task" not in element(full, "channel-sync-started")
+    batch_link = re.search(r'href="(/connections/[0-9a-f-]{36}/sync-batches/[0-9a-f-]{36})"', full)
+    assert batch_link and client.get(batch_link.group(1)).status_code == 200
+    bookings = client.post("/channel-sync", data={**form, "sync_type": "bookings"}, headers=hx())
+    assert bookings.status_code == 200 and "Bookings sync started — 1 operation" in bookings.get_data(as_text=True)
+
+
+def test_channel_sync_offers_bookings_and_auto_detect_sends_no_csrf_token(office):
+    client = office()
+    html = client.get("/channel-sync").get_data(as_text=True)
+    assert re.search(r'<option value="bookings"\s*>Bookings</option>', html), "no Bookings sync type"
+    auto_detect = re.search(r'<button[^>]*>Auto-detect</button>', html).group(0)
+    assert 'hx-params="not csrf_token"' in auto_detect
+
+
+def test_failed_auto_detect_keeps_trigger_blocked(office):
+    client = office()
+    none = client.get(f"/channel-sync/detect?platform=google&property_id={client.prop.id}", headers=hx())
+    field = element(none.get_data(as_text=True), "cs-connection")
+    assert 'data-invalid="No Google Vacation Rentals connection found for this property"' in field
+    found = client.get(f"/channel-sync/detect?platform=airbnb&property_id={client.prop.id}", headers=hx())
+    assert "data-invalid" not in element(found.get_data(as_text=True), "cs-connection")
 
 
 def test_channel_sync_trigger_errors_inline(office):
