@@ -72,7 +72,14 @@
     });
   }
 
+  // <input data-warn-zero="<warning id>">: the warning shows while the number is 0 (it never blocks).
+  function warnZero(field) {
+    var warning = document.getElementById(field.getAttribute("data-warn-zero"));
+    if (warning) warning.hidden = !(field.value.trim() !== "" && Number(field.value) === 0);
+  }
+
   function onEdit(event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-warn-zero")) warnZero(event.target);
     var form = event.target.closest && event.target.closest("form[data-disable-until-valid]");
     if (!form) return;
     clearVerdicts(form);
@@ -83,6 +90,10 @@
 
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
+    within(elt, "[data-warn-zero]").forEach(warnZero);
+    // A form answered with its errors (422): the first invalid field gets the focus.
+    var invalid = within(elt, "[aria-invalid=true]")[0];
+    if (invalid) invalid.focus();
     within(elt, "form[data-disable-until-valid]").forEach(syncSubmit);
     var outer = elt.parentElement && elt.parentElement.closest("form[data-disable-until-valid]");
     if (outer) syncSubmit(outer);  // a fragment swapped into a form (e.g. the Connection ID field)

@@ -460,7 +460,7 @@ def test_channel_sync_trigger_errors_inline(office):
                                                "property_id": str(client.prop.id),
                                                "start_date": str(date.today() + timedelta(days=10)),
                                                "end_date": str(date.today() + timedelta(days=5))}, headers=hx())
-    assert dates.status_code == 422 and "end_date must be after start_date" in dates.get_data(as_text=True)
+    assert dates.status_code == 422 and "End date must be after start date" in dates.get_data(as_text=True)
 
 
 # --- roles, sessions and error states ---

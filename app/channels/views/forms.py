@@ -5,6 +5,7 @@ from datetime import date
 
 from app.channels.errors import ConnectionExists, ConnectionNotFound, PropertyNotFound
 from app.web.errors import DomainError
+from app.web.forms import for_people
 
 # Which form field a domain error belongs to (else it is shown for the whole form).
 ERROR_FIELDS = {PropertyNotFound: "property_id", ConnectionExists: "platform_type",
@@ -20,7 +21,8 @@ def error_text(exc: DomainError) -> str:
 def field_errors(exc: DomainError) -> dict[str, str]:
     """field -> message; ValidationFailed names its fields, other errors map by type (else "form")."""
     if isinstance(exc.detail, list):
-        return {str(item["loc"][-1]): item.get("msg", "Invalid value") for item in exc.detail if item.get("loc")}
+        return {str(item["loc"][-1]): for_people(item.get("msg", "Invalid value"))
+                for item in exc.detail if item.get("loc")}
     return {ERROR_FIELDS.get(type(exc), "form"): str(exc.detail)}
 
 
