@@ -64,10 +64,11 @@ def agency_timezone() -> ZoneInfo:
 
 
 def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Null timestamps show an em dash."""
+    """In the agency's time zone, named after the time ("2026-05-01 14:30 CEST"); null shows an em dash."""
     if value is None:
         return "—"
-    return value.astimezone(agency_timezone()).strftime(fmt)
+    local = value.astimezone(agency_timezone())
+    return f"{local.strftime(fmt)} {local.tzname()}"
 
 
 def format_money(value: Decimal | None, currency: str = "") -> str:

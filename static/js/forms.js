@@ -52,11 +52,14 @@
     within(form, "[data-invalid]").forEach(function (field) {
       field.setCustomValidity(field.getAttribute("data-invalid"));
     });
-    var valid = form.checkValidity();
-    within(form, "button[type=submit]").forEach(function (button) { button.disabled = !valid; });
-    var blockers = within(form, "input, select, textarea").filter(function (field) {
+    // [data-blocks-submit="reason"]: a fragment from the server that rules the submit out (e.g. nothing to purge)
+    var blockers = within(form, "[data-blocks-submit]").map(function (elt) {
+      return elt.getAttribute("data-blocks-submit");
+    }).concat(within(form, "input, select, textarea").filter(function (field) {
       return field.willValidate && !field.validity.valid;
-    }).map(blocker);
+    }).map(blocker));
+    var valid = form.checkValidity() && !within(form, "[data-blocks-submit]").length;
+    within(form, "button[type=submit]").forEach(function (button) { button.disabled = !valid; });
     within(form, "[data-submit-hint]").forEach(function (hint) {
       hint.textContent = blockers.length ? "To continue: " + blockers.join(" · ") : "";
     });

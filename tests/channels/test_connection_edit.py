@@ -1,6 +1,9 @@
 """New Connection as a page, Edit connection (write-only tokens) and Delete connection (admin)."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 
 from tests.channels.helpers import insert_logs
@@ -104,3 +107,27 @@ def test_only_admins_delete_and_other_agencies_get_404(office, logged_in):
     assert stranger.get(f"/connections/{cid}/edit").status_code == 404
     assert stranger.post(f"/connections/{cid}/edit", data={"status": "paused"}, headers=hx()).status_code == 404
     assert stranger.post(f"/connections/{cid}/delete", headers=hx()).status_code == 404
+
+
+def test_new_connection_reads_never_synced_not_stale(office, app):
+    client = office()
+    cid = client.connection.id
+    html = client.get(f"/connections/{cid}").get_data(as_text=True)
+    assert "Never synced" in html and ">Stale<" not in html
+    with app.app_context():
+        insert_logs(client.connection, "success", age=timedelta(days=3))
+    html = client.get(f"/connections/{cid}").get_data(as_text=True)
+    assert ">Stale<" in html and "Never synced" not in html
+
+
+def test_purge_preview_with_nothing_to_delete_blocks_the_purge_button(office, app):
+    client = office()
+    cid = client.connection.id
+    empty = client.get(f"/connections/{cid}/sync-logs/purge/preview?retention_days=30", headers=hx())
+    assert 'data-blocks-submit="Nothing to purge: no logs are older than 30 days"' in empty.get_data(as_text=True)
+    with app.app_context():
+        insert_logs(client.connection, "success", age=timedelta(days=40))
+    some = client.get(f"/connections/{cid}/sync-logs/purge/preview?retention_days=30", headers=hx())
+    assert "data-blocks-submit" not in some.get_data(as_text=True) and "Will delete: <strong>1</strong>" in some.get_data(as_text=True)
+    dialog = client.get(f"/connections/{cid}/sync-logs/purge", headers=hx()).get_data(as_text=True)
+    assert re.search(r'<input id="purge-confirm"[^>]*autofocus', dialog)

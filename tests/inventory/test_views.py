@@ -380,3 +380,15 @@ def test_nightly_rate_field_carries_the_zero_warning(logged_in):
     html = text(logged_in("admin").get("/properties/new"))
     assert 'data-warn-zero="base_nightly_rate-warning"' in html
     assert 'id="base_nightly_rate-warning" role="status" hidden>A nightly rate of 0.00' in html
+
+
+def test_booking_source_shows_the_platform_name(logged_in, make_property, make_booking):
+    client = logged_in("manager")
+    prop = make_property(client.user.agency)
+    booking = make_booking(prop, day(40), day(43), source="booking_com", external_ref="BDC-1")
+    direct = make_booking(prop, day(50), day(52))
+    listing = text(client.get("/bookings"))
+    assert '<td data-label="Source">Booking.com</td>' in listing and '<td data-label="Source">Direct</td>' in listing
+    assert "booking_com" not in listing
+    assert "<dd>Booking.com</dd>" in text(client.get(f"/bookings/{booking.id}"))
+    assert "<dd>Direct</dd>" in text(client.get(f"/bookings/{direct.id}"))

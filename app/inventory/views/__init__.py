@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect
 
-from app.inventory.service.overview import platform_label
+from app.inventory.service.overview import platform_label, source_label
 from app.web.auth import protect_pages
 from app.web.htmx import hx_response, is_htmx
 
 bp = protect_pages(Blueprint("inventory", __name__))
 LIST_PAGE_SIZE = 25
 bp.add_app_template_filter(platform_label)
+bp.add_app_template_filter(source_label)
 # HX-Trigger event after bookings or blocks changed dates: the calendar grid and a property's blocks refresh.
 AVAILABILITY_CHANGED = "availability-changed"
 
