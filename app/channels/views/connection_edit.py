@@ -1,17 +1,16 @@
 """Edit a connection (listing id, write-only tokens, iCal URL, status, metadata) and delete it (admin)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 
 from app.channels import service
 from app.channels.views import bp
 from app.channels.views.connections import parse_metadata
-from app.channels.views.forms import field_errors
+from app.channels.views.forms import saved
 from app.channels.views.presenters import pretty_json
 from app.extensions import db
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import DomainError
-from app.web.htmx import hx_response, is_htmx, render_page_or_partial
+from app.web.htmx import go_to, render_page_or_partial
 
 EDIT_STATUSES = ("active", "paused", "inactive")
 TOKEN_FIELDS = ("access_token", "refresh_token")
@@ -46,11 +45,6 @@ def detail_url(connection_id) -> str:
     return url_for("channels.connection_detail", connection_id=connection_id)
 
 
-def go_to(url: str):
-    """htmx follows HX-Redirect, a plain form a 303."""
-    return hx_response("", headers={"HX-Redirect": url}) if is_htmx() else redirect(url, 303)
-
-
 @bp.get("/connections/<uuid:connection_id>/edit")
 def connection_edit(connection_id):
     return render_template("channels/connection_edit.html", **edit_context(connection_id))
@@ -61,12 +55,7 @@ def update_connection(connection_id):
     context = edit_context(connection_id)
     values, errors = parse_edit_form(request.form, context["statuses"])
     if not errors:
-        try:
-            service.update_connection(current_agency_id(), connection_id, values)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            errors = field_errors(exc)
+        _, errors = saved(lambda: service.update_connection(current_agency_id(), connection_id, values))
     if errors:
         return render_template("channels/partials/_connection_edit_form.html",
                                **{**context, "values": request.form, "errors": errors}), 422

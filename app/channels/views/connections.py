@@ -8,12 +8,12 @@ from flask import redirect, render_template, request, url_for
 from app.channels import service
 from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.channels.views import SWAP_ERROR, bp
-from app.channels.views.forms import field_errors, start_failure, toast
+from app.channels.views.forms import field_errors, saved, start_failure, toast
 from app.channels.views.panels import detail_context, parse_uuid
 from app.extensions import db
 from app.web.auth import current_agency_id
 from app.web.errors import DomainError
-from app.web.htmx import hx_response, is_htmx, render_page_or_partial
+from app.web.htmx import go_to, hx_response, is_htmx, render_page_or_partial
 
 TEXT_FIELDS = ("platform_listing_id", "access_token", "refresh_token", "ical_import_url")
 
@@ -65,22 +65,14 @@ def parse_connection_form(form) -> tuple[dict, dict]:
 def create_connection():
     values, errors = parse_connection_form(request.form)
     if not errors:
-        try:
-            connection = service.create_connection(
-                current_agency_id(), values.pop("property_id"), values.pop("platform_type"),
-                skip_connection_test=request.form.get("skip_connection_test") == "1", **values)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            errors = field_errors(exc)
+        connection, errors = saved(lambda: service.create_connection(
+            current_agency_id(), values.pop("property_id"), values.pop("platform_type"),
+            skip_connection_test=request.form.get("skip_connection_test") == "1", **values))
     if errors:
         return render_template("channels/partials/_connection_form.html",
                                **form_context(request.form, errors)), 422
-    detail_url = url_for("channels.connection_detail", connection_id=connection.id)
-    if not is_htmx():
-        return redirect(detail_url, 303)
-    if request.form.get("opened_in") != "dialog":  # the form is a page of its own: go to the new connection
-        return hx_response("", headers={"HX-Redirect": detail_url})
+    if not is_htmx() or request.form.get("opened_in") != "dialog":  # a page of its own: to the new connection
+        return go_to(url_for("channels.connection_detail", connection_id=connection.id))
     message = f"Connection created: {PLATFORM_DEFINITIONS[connection.platform_type].label}"
     return hx_response("", trigger=toast(message, connections_changed=True),
                        headers={"HX-Retarget": "#connection-new-dialog", "HX-Reswap": "delete"})

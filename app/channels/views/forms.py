@@ -1,9 +1,10 @@
-"""Form input parsing and how domain errors become inline messages, banners and toasts."""
+"""Form input parsing, saving, and how domain errors become inline messages, banners and toasts."""
 from __future__ import annotations
 
 from datetime import date
 
 from app.channels.errors import ConnectionExists, ConnectionNotFound, PropertyNotFound
+from app.extensions import db
 from app.web.errors import DomainError
 from app.web.forms import for_people
 
@@ -24,6 +25,17 @@ def field_errors(exc: DomainError) -> dict[str, str]:
         return {str(item["loc"][-1]): for_people(item.get("msg", "Invalid value"))
                 for item in exc.detail if item.get("loc")}
     return {ERROR_FIELDS.get(type(exc), "form"): str(exc.detail)}
+
+
+def saved(write):
+    """(result, {}) after `write()` and the commit; a domain error rolls back: (None, field errors)."""
+    try:
+        result = write()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return None, field_errors(exc)
+    return result, {}
 
 
 def start_failure(exc: DomainError) -> str:

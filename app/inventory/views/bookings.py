@@ -14,11 +14,11 @@ from app.inventory.api.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.models import BOOKING_STATUSES, Booking
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal, go_to
+from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
 from app.web.errors import DomainError, NotFound
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
-from app.web.htmx import render_page_or_partial, toast
+from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.panels import load_list
 
 BOOKING_FORM_FIELDS = ("property_id", "check_in", "check_out", "status", "adults", "children", "total_price", "notes")

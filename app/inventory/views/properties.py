@@ -13,11 +13,11 @@ from app.inventory.api.schemas import PropertyIn, PropertyListQuery
 from app.inventory.models import Property
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal, go_to
+from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal
 from app.web.auth import current_agency_id, has_role, require_role
 from app.web.errors import DomainError
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
-from app.web.htmx import render_page_or_partial, toast
+from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.pages import may_open
 from app.web.panels import load, load_list
 
