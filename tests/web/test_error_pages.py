@@ -69,3 +69,9 @@ def test_csrf_failure_with_a_live_session_is_still_a_400(logged_in):
     client = logged_in("admin")
     response = client.post("/properties", data={"name": "X"}, headers=hx({"X-CSRFToken": "forged"}))
     assert response.status_code == 400 and "CSRF check failed" in response.get_data(as_text=True)
+
+
+def test_anonymous_404_offers_the_login(client):
+    response = client.get("/no-such-page")
+    main = main_section(response.get_data(as_text=True))
+    assert response.status_code == 404 and 'href="/login?next=/no-such-page"' in main and "Log in" in main
