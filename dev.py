@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VAR = ROOT / "var"
 VENV_PYTHON = VENV / "bin" / "python"
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_MISSING = (f"Browser tests need Chromium at {CHROMIUM} (Debian/Ubuntu: sudo apt-get install chromium); "
+                   "without it they are skipped, with CI=true they fail.")
 
 
 def in_project_venv() -> bool:
@@ -134,8 +138,16 @@ def wait_for_children(children: list[subprocess.Popen]) -> None:
     stop()
 
 
+def browser_note(path: str = CHROMIUM) -> str | None:
+    """The one line printed before the suite when the browser of the e2e tests is missing."""
+    return None if Path(path).exists() else BROWSER_MISSING.replace(CHROMIUM, path)
+
+
 def test(args: list[str]) -> None:
     env = dict(os.environ)
+    note = browser_note()
+    if note:
+        print(note, flush=True)
     command = [str(VENV_PYTHON), "-m", "pytest", *args]
     sys.exit(subprocess.run(command, cwd=ROOT, env=env).returncode)
 

@@ -85,7 +85,7 @@ def attempt(plan: engine.SyncPlan, number: int) -> dict:
 
 def give_up(plan: engine.SyncPlan, error: ChannelError, retries: int) -> str:
     log.error("Sync log %s failed: %s", plan.log_id, error.message)
-    details = {"error_type": error.error_type, "http_status": error.http_status}
+    details = {"error_type": error.error_type, "http_status": error.http_status, **error.log_details()}
     best_effort(engine.finish_failed, plan.log_id, engine.failure_message(error, retries), details, retries)
     return "failed"
 

@@ -10,7 +10,7 @@ import uuid
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth import service as auth_service
@@ -52,12 +52,35 @@ def authenticate_api_request():
         csrf.protect()
 
 
-def login_redirect():
-    """To the login page; htmx requests follow HX-Redirect back to the page they were made from."""
+def page_to_return_to() -> str:
+    """The page the user was on: htmx's current URL, the referrer of a form post, else this URL."""
     if request.headers.get("HX-Request"):
-        page = urlsplit(request.headers.get("HX-Current-URL", "")).path
-        return "", 401, {"HX-Redirect": url_for("auth.login", next=page or "/")}
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        raw = request.headers.get("HX-Current-URL", "")
+    elif request.method != "GET":
+        raw = request.referrer or ""
+    else:
+        return request.full_path.rstrip("?")
+    parts = urlsplit(raw)
+    return (parts.path + (f"?{parts.query}" if parts.query else "")) or "/"
+
+
+def session_expired():
+    """An htmx request without a session: a banner with a login link back to the page.
+
+    No redirect, so what the user typed stays on the page; 401 with X-Swap-Error is swapped
+    into #banner by static/js/forms.js instead of ending as "Unexpected error occurred".
+    """
+    body = render_template("errors/_session_expired.html",
+                           login_url=url_for("auth.login", next=page_to_return_to()))
+    return body, 401, {"HX-Retarget": "#banner", "HX-Reswap": "innerHTML", "X-Swap-Error": "true",
+                       "Cache-Control": "no-store"}
+
+
+def login_redirect():
+    """To the login page, back to the page afterwards; htmx requests get the session-expired banner."""
+    if request.headers.get("HX-Request"):
+        return session_expired()
+    return redirect(url_for("auth.login", next=page_to_return_to()))
 
 
 def authenticate_page_request():

@@ -25,6 +25,10 @@ FRIENDLY_MESSAGES = {
     404: "Not found.",
     503: "Service temporarily unavailable. Try again shortly.",
 }
+# Headings of error pages when the caller gives none.
+STATUS_TITLES = {400: "Bad request", 401: "Session expired", 403: "Not authorized", 404: "Not found",
+                 409: "Conflict", 422: "Invalid request", 429: "Too many requests", 500: "Unexpected error",
+                 503: "Service unavailable"}
 
 
 class DomainError(Exception):
@@ -117,10 +121,13 @@ def render_error(status: int, payload: dict, title: str | None = None):
     if is_api_request():
         return payload, status
     message = payload.get("message") or payload.get("detail")
-    if not isinstance(message, str):
+    if isinstance(message, list):  # field errors: their messages, for people
+        message = "; ".join(str(item.get("msg")) for item in message if isinstance(item, dict) and item.get("msg"))
+    if not isinstance(message, str) or not message:
         message = FRIENDLY_MESSAGES.get(status, "Unexpected error occurred")
     template = "errors/_banner.html" if request.headers.get("HX-Request") else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message), status
+    return render_template(template, status=status, title=title or STATUS_TITLES.get(status, "Error"),
+                           message=message), status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -135,6 +142,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        from app.web.auth import current_principal, login_redirect
+
+        if not is_api_request() and request.blueprint != "auth" and current_principal() is None:
+            return login_redirect()  # the session expired (its CSRF token went with it)
         return render_error(400, {"detail": f"CSRF check failed: {exc.description}"})
 
     @app.errorhandler(RateLimitExceeded)
@@ -143,8 +154,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render_error(exc.code or 500, {"detail": exc.description if exc.code != 404 else "Not Found"},
-                            title=exc.name)
+        if exc.code == 404:
+            detail = "Not Found" if is_api_request() else "There is no page at this address."
+        else:
+            detail = exc.description
+        return render_error(exc.code or 500, {"detail": detail}, title=exc.name)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import render_template, request
+from flask import redirect, render_template, request
 from htmx_flask import make_response
 
 # htmx 2 stops a poller when the server answers 286.
@@ -22,6 +22,13 @@ def hx_response(body, *, trigger=None, push_url=None, status: int = 200, headers
     response = make_response(body, status, trigger=trigger, push_url=push_url)
     response.headers.update(headers or {})
     return response
+
+
+def go_to(url: str, *, trigger=None):
+    """After a successful form post: htmx follows HX-Redirect, a plain form a 303."""
+    if is_htmx():
+        return hx_response("", trigger=trigger, headers={"HX-Redirect": url})
+    return redirect(url, 303)
 
 
 def render_page_or_partial(page: str, partial: str, /, status: int = 200, **context):

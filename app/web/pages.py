@@ -44,6 +44,16 @@ def navigation_items() -> list[dict]:
             for label, endpoint, _, _ in NAVIGATION if may_open(endpoint)]
 
 
+def way_back(path: str) -> dict | None:
+    """Where an error page leads back to: the section of `path` the user may open, else the dashboard."""
+    items = navigation_items()
+    if not items:
+        return None
+    sections = [item for item in items if item["url"] != "/" and (path + "/").startswith(item["url"] + "/")]
+    item = max(sections, key=lambda entry: len(entry["url"]), default=items[0])
+    return {"label": f"Back to {item['label']}", "url": item["url"]}
+
+
 def agency_timezone() -> ZoneInfo:
     """Times are shown in the agency's timezone (spec 40)."""
     if "agency_tz" not in g:
@@ -54,10 +64,11 @@ def agency_timezone() -> ZoneInfo:
 
 
 def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Null timestamps show an em dash."""
+    """In the agency's time zone, named after the time ("2026-05-01 14:30 CEST"); null shows an em dash."""
     if value is None:
         return "—"
-    return value.astimezone(agency_timezone()).strftime(fmt)
+    local = value.astimezone(agency_timezone())
+    return f"{local.strftime(fmt)} {local.tzname()}"
 
 
 def format_money(value: Decimal | None, currency: str = "") -> str:
@@ -68,7 +79,8 @@ def format_money(value: Decimal | None, currency: str = "") -> str:
 
 
 def register_page_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal)
+    app.jinja_env.globals.update(navigation_items=navigation_items, current_principal=current_principal,
+                                 way_back=way_back)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.web.errors import FRIENDLY_MESSAGES, DomainError
+from app.web.forms import for_people
 from app.web.forms import form_values, validated
 
 log = logging.getLogger("app.web")
@@ -30,10 +31,16 @@ class Loaded(Generic[T]):
     status: int = 200
 
 
+def field_message(item: dict) -> str:
+    """"from_date: Use a date like 2026-05-01": a filter's message names the filter."""
+    name = "_".join(str(part) for part in item.get("loc", [])[1:])
+    return f"{for_people(name.replace('_', ' ')) + ': ' if name else ''}{item.get('msg', 'Invalid value')}"
+
+
 def detail_text(exc: DomainError) -> str:
     """A domain error's detail as one line (field errors joined)."""
     if isinstance(exc.detail, list):
-        return "; ".join(str(item.get("msg", item)) if isinstance(item, dict) else str(item) for item in exc.detail)
+        return "; ".join(field_message(item) if isinstance(item, dict) else str(item) for item in exc.detail)
     return str(exc.detail)
 
 

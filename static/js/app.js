@@ -68,6 +68,11 @@
         showToast("Copied to clipboard", "success");
       });
     }
+    var navToggle = event.target.closest("#nav-toggle");
+    if (navToggle) {
+      var open = navToggle.closest(".topbar").classList.toggle("nav-open");
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
     var closer = event.target.closest("[data-close-dialog]");
     if (closer) {
       var dialog = closer.closest("dialog");

@@ -10,11 +10,7 @@
 
   function cells() { return Array.prototype.slice.call(grid().querySelectorAll(".day[data-date]")); }
 
-  function nextDay(iso) {
-    var day = new Date(iso + "T00:00:00Z");
-    day.setUTCDate(day.getUTCDate() + 1);
-    return day.toISOString().slice(0, 10);
-  }
+  function nextDay(iso) { return addDays(iso, 1); }
 
   function mark(from, to) {
     cells().forEach(function (cell) {
@@ -76,8 +72,29 @@
     }
   });
 
+  function addDays(iso, days) {
+    var day = new Date(iso + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() + days);
+    return day.toISOString().slice(0, 10);
+  }
+
+  // Arrow keys move between days (left/right one day, up/down one week); Enter or Space then choose.
+  var ARROWS = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
+
+  function moveFocus(cell, days) {
+    var target = document.getElementById("day-" + addDays(cell.getAttribute("data-date"), days));
+    if (!target || !grid().contains(target)) return;
+    if (!target.matches("a, button")) target.tabIndex = -1; // past or occupied days can hold the focus too
+    target.focus();
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && start !== null && !document.querySelector("dialog[open]")) reset();
+    var cell = event.target.closest && event.target.closest("[data-calendar] .day[data-date]");
+    if (cell && ARROWS[event.key] && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      moveFocus(cell, ARROWS[event.key]);
+    }
   });
 
   // A new grid (other month or property) starts without a selection.

@@ -33,24 +33,73 @@
     }
   }
 
+  function labelText(field) {
+    var label = field.labels && field.labels[0];
+    return label ? label.textContent.replace(/\(.*?\)/g, "").trim() : field.name;
+  }
+
+  // What keeps a field from being valid, in words: "Select a platform", "Platform Metadata: Invalid JSON: ...".
+  function blocker(field) {
+    if (field.validity.valueMissing && field.getAttribute("data-missing")) return field.getAttribute("data-missing");
+    return labelText(field) + ": " + field.validationMessage;
+  }
+
   // <form data-disable-until-valid>: the submit button stays disabled until every constraint holds
-  // (required selects without preselection, pattern="PURGE", JSON fields).
+  // (required selects without preselection, pattern="PURGE", JSON fields); a [data-submit-hint]
+  // element names what still blocks it.
   function syncSubmit(form) {
     within(form, "[data-json-object]").forEach(checkJson);
-    var valid = form.checkValidity();
+    within(form, "[data-invalid]").forEach(function (field) {
+      field.setCustomValidity(field.getAttribute("data-invalid"));
+    });
+    // [data-blocks-submit="reason"]: a fragment from the server that rules the submit out (e.g. nothing to purge)
+    var blockers = within(form, "[data-blocks-submit]").map(function (elt) {
+      return elt.getAttribute("data-blocks-submit");
+    }).concat(within(form, "input, select, textarea").filter(function (field) {
+      return field.willValidate && !field.validity.valid;
+    }).map(blocker));
+    var valid = form.checkValidity() && !within(form, "[data-blocks-submit]").length;
     within(form, "button[type=submit]").forEach(function (button) { button.disabled = !valid; });
+    within(form, "[data-submit-hint]").forEach(function (hint) {
+      hint.textContent = blockers.length ? "To continue: " + blockers.join(" · ") : "";
+    });
+  }
+
+  // [data-invalid="message"]: the server's verdict on the form as it was (e.g. Auto-detect found no
+  // connection); it holds until the user changes something in the form.
+  function clearVerdicts(form) {
+    within(form, "[data-invalid]").forEach(function (field) {
+      field.removeAttribute("data-invalid");
+      field.removeAttribute("aria-invalid");
+      field.setCustomValidity("");
+    });
+  }
+
+  // <input data-warn-zero="<warning id>">: the warning shows while the number is 0 (it never blocks).
+  function warnZero(field) {
+    var warning = document.getElementById(field.getAttribute("data-warn-zero"));
+    if (warning) warning.hidden = !(field.value.trim() !== "" && Number(field.value) === 0);
   }
 
   function onEdit(event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-warn-zero")) warnZero(event.target);
     var form = event.target.closest && event.target.closest("form[data-disable-until-valid]");
-    if (form) syncSubmit(form);
+    if (!form) return;
+    clearVerdicts(form);
+    syncSubmit(form);
   }
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
 
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
+    within(elt, "[data-warn-zero]").forEach(warnZero);
+    // A form answered with its errors (422): the first invalid field gets the focus.
+    var invalid = within(elt, "[aria-invalid=true]")[0];
+    if (invalid) invalid.focus();
     within(elt, "form[data-disable-until-valid]").forEach(syncSubmit);
+    var outer = elt.parentElement && elt.parentElement.closest("form[data-disable-until-valid]");
+    if (outer) syncSubmit(outer);  // a fragment swapped into a form (e.g. the Connection ID field)
     // Result banners hide themselves after a while (they can be dismissed earlier).
     within(elt, "[data-autohide]").forEach(function (banner) {
       setTimeout(function () { banner.remove(); }, AUTOHIDE_MS);

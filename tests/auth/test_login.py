@@ -92,7 +92,7 @@ def test_repeated_failed_logins_are_rate_limited(app, client, make_user):
                                                               "csrf_token": client.csrf_token}).get_data(as_text=True)
 
 
-def test_htmx_request_without_session_gets_hx_redirect(client):
+def test_htmx_request_without_session_gets_the_session_expired_banner(client):
     response = client.get("/", headers={"HX-Request": "true", "HX-Current-URL": "http://x/bookings?y=1"})
-    assert response.status_code == 401
-    assert response.headers["HX-Redirect"] == "/login?next=/bookings"
+    assert response.status_code == 401 and response.headers["HX-Retarget"] == "#banner"
+    assert 'href="/login?next=/bookings?y%3D1"' in response.get_data(as_text=True)

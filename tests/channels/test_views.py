@@ -354,7 +354,8 @@ def test_new_connection_dialog_starts_unselected_and_validates(office, app):
                                                   "skip_connection_test": "1"}, headers=hx())
     assert duplicate.status_code == 422 and "already exists" in duplicate.get_data(as_text=True)
     created = client.post("/connections", data={"property_id": str(client.prop.id), "platform_type": "booking_com",
-                                                "platform_metadata": '{"mock_mode": true}'}, headers=hx())
+                                                "platform_metadata": '{"mock_mode": true}', "opened_in": "dialog"},
+                          headers=hx())
     assert created.status_code == 200 and created.headers["HX-Reswap"] == "delete"
     assert "connections-changed" in created.headers["HX-Trigger"] and "Connection created" in created.headers["HX-Trigger"]
     assert "Booking.com" in client.get("/connections").get_data(as_text=True)
@@ -411,17 +412,38 @@ def test_channel_sync_logs_stop_polling_when_final(office, make_logs):
     assert "Connection ID must be a valid UUID" in bad.get_data(as_text=True)
 
 
-def test_channel_sync_trigger_opens_the_new_log(office):
+def test_channel_sync_trigger_links_the_batch_and_opens_nothing_by_itself(office):
     client = office()
     form = {"sync_type": "availability", "platform": "airbnb", "property_id": str(client.prop.id),
             "connection_id": "", "start_date": "", "end_date": ""}
     response = client.post("/channel-sync", data=form, headers=hx())
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Sync gestartet: availability" in body and "Task ID" in body
-    assert 'hx-swap-oob="beforeend:#modal"' in body and '<dialog id="log-dialog-' in body
+    assert response.status_code == 200 and "Availability sync started — 1 operation</strong>" in body
+    assert "<dialog" not in body and "#modal" in body  # Log Details does not open by itself
     assert "every 5s" in element(body, "channel-sync-logs")
-    full = client.post("/channel-sync", data={**form, "sync_type": "full"}, headers=hx())
-    assert full.status_code == 200 and "3 tasks queued" in full.get_data(as_text=True)
+    full = client.post("/channel-sync", data={**form, "sync_type": "full"}, headers=hx()).get_data(as_text=True)
+    assert "Full sync started — 3 operations" in full and "Task" not in element(full, "channel-sync-started")
+    batch_link = re.search(r'href="(/connections/[0-9a-f-]{36}/sync-batches/[0-9a-f-]{36})"', full)
+    assert batch_link and client.get(batch_link.group(1)).status_code == 200
+    bookings = client.post("/channel-sync", data={**form, "sync_type": "bookings"}, headers=hx())
+    assert bookings.status_code == 200 and "Bookings sync started — 1 operation" in bookings.get_data(as_text=True)
+
+
+def test_channel_sync_offers_bookings_and_auto_detect_sends_no_csrf_token(office):
+    client = office()
+    html = client.get("/channel-sync").get_data(as_text=True)
+    assert re.search(r'<option value="bookings"\s*>Bookings</option>', html), "no Bookings sync type"
+    auto_detect = re.search(r'<button[^>]*>Auto-detect</button>', html).group(0)
+    assert 'hx-params="not csrf_token"' in auto_detect
+
+
+def test_failed_auto_detect_keeps_trigger_blocked(office):
+    client = office()
+    none = client.get(f"/channel-sync/detect?platform=google&property_id={client.prop.id}", headers=hx())
+    field = element(none.get_data(as_text=True), "cs-connection")
+    assert 'data-invalid="No Google Vacation Rentals connection found for this property"' in field
+    found = client.get(f"/channel-sync/detect?platform=airbnb&property_id={client.prop.id}", headers=hx())
+    assert "data-invalid" not in element(found.get_data(as_text=True), "cs-connection")
 
 
 def test_channel_sync_trigger_errors_inline(office):
@@ -438,7 +460,7 @@ def test_channel_sync_trigger_errors_inline(office):
                                                "property_id": str(client.prop.id),
                                                "start_date": str(date.today() + timedelta(days=10)),
                                                "end_date": str(date.today() + timedelta(days=5))}, headers=hx())
-    assert dates.status_code == 422 and "end_date must be after start_date" in dates.get_data(as_text=True)
+    assert dates.status_code == 422 and "End date must be after start date" in dates.get_data(as_text=True)
 
 
 # --- roles, sessions and error states ---
@@ -457,12 +479,13 @@ def test_manager_sees_navigation(logged_in):
     assert 'href="/connections"' in html and 'href="/channel-sync"' in html
 
 
-def test_anonymous_pages_redirect_and_pollers_follow_hx_redirect(client, make_user):
+def test_anonymous_pages_redirect_and_pollers_show_the_session_expired_banner(client, make_user):
     page = client.get("/connections")
     assert page.status_code == 302 and "/login?next=/connections" in page.headers["Location"]
     poll = client.get(f"/connections/{uuid.uuid4()}/sync-logs",
                       headers=hx({"HX-Current-URL": "http://localhost/channel-sync"}))
-    assert poll.status_code == 401 and poll.headers["HX-Redirect"] == "/login?next=/channel-sync"
+    assert poll.status_code == 401 and "HX-Redirect" not in poll.headers
+    assert "Your session expired" in poll.get_data(as_text=True) and "/login?next=/channel-sync" in poll.get_data(as_text=True)
 
 
 def test_other_agencies_connection_is_a_404_error_state_without_polling(office, logged_in):

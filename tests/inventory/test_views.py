@@ -62,9 +62,11 @@ def test_create_property_shows_field_errors_inline_and_then_redirects(logged_in,
     assert 'hx-post="/properties" hx-target="this" hx-swap="outerHTML"' in text(form)
     assert 'name="csrf_token"' in text(form) and 'value="730"' in text(form)  # model defaults prefilled
     bad = client.post("/properties", data={"name": "Haus", "min_stay_nights": "0", "currency": "euro",
-                                           "country": "Deutschland"}, headers=hx())
+                                           "country": "Deutschland", "timezone": "Europe/Atlantis"}, headers=hx())
     assert bad.status_code == 422 and is_fragment(bad, '<form id="property-form"')
-    assert re.search(r'id="min_stay_nights-error" role="alert">Input should be greater than or equal to 1', text(bad))
+    assert re.search(r'id="min_stay_nights-error" role="alert">At least 1<', text(bad))
+    # the time zone is reported in the same pass as the other fields
+    assert 'id="timezone-error" role="alert">Unknown time zone “Europe/Atlantis”: use an IANA name' in text(bad)
     assert 'id="currency-error" role="alert">Invalid format<' in text(bad)
     assert 'id="country-error" role="alert">Invalid format (expected ISO 3166 alpha-2)<' in text(bad)
     assert 'value="Haus"' in text(bad)
@@ -203,7 +205,7 @@ def test_bookings_list_empty_and_error_states(logged_in, make_property, impatien
     assert "No bookings match these filters." in text(client.get("/bookings?status=cancelled", headers=hx()))
     bad = client.get("/bookings?from_date=someday", headers=hx())
     assert bad.status_code == 422 and is_fragment(bad, '<section id="booking-table"')
-    assert "Could not load bookings" in text(bad) and "valid date" in text(bad)
+    assert "Could not load bookings: From date: Use a date like 2026-05-01" in text(bad)
     locked_out = impatient_client("admin")
     with table_locked(database_url, "bookings"):
         response = locked_out.get("/bookings")
@@ -359,3 +361,34 @@ def test_without_the_channel_manager_the_ical_url_is_explained(database_url, red
     body = text(client.get(f"/properties/{make_property(user.agency).id}"))
     assert 'id="ical-off"' in body and "/ical/" not in body and 'id="rotate-ical"' not in body
     assert 'id="dashboard-failed-syncs"' not in text(client.get("/"))
+
+
+def test_booking_form_reports_every_problem_at_once_in_words(logged_in, make_property):
+    client = logged_in("manager")
+    prop = make_property(client.user.agency)
+    bad = client.post("/bookings", headers=hx(), data={"property_id": str(prop.id), "check_in": "2031-05-10",
+                                                       "check_out": "2031-05-07", "adults": "-1",
+                                                       "guest_email": "nobody"})
+    html = text(bad)
+    assert bad.status_code == 422
+    assert 'role="alert">Check-out must be after check-in<' in html and 'role="alert">At least 0<' in html
+    assert "An email address must have an @-sign." in html and "Input should" not in html
+    assert 'aria-invalid="true"' in html  # the page script focuses the first invalid field
+
+
+def test_nightly_rate_field_carries_the_zero_warning(logged_in):
+    html = text(logged_in("admin").get("/properties/new"))
+    assert 'data-warn-zero="base_nightly_rate-warning"' in html
+    assert 'id="base_nightly_rate-warning" role="status" hidden>A nightly rate of 0.00' in html
+
+
+def test_booking_source_shows_the_platform_name(logged_in, make_property, make_booking):
+    client = logged_in("manager")
+    prop = make_property(client.user.agency)
+    booking = make_booking(prop, day(40), day(43), source="booking_com", external_ref="BDC-1")
+    direct = make_booking(prop, day(50), day(52))
+    listing = text(client.get("/bookings"))
+    assert '<td data-label="Source">Booking.com</td>' in listing and '<td data-label="Source">Direct</td>' in listing
+    assert "booking_com" not in listing
+    assert "<dd>Booking.com</dd>" in text(client.get(f"/bookings/{booking.id}"))
+    assert "<dd>Direct</dd>" in text(client.get(f"/bookings/{direct.id}"))

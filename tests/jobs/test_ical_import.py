@@ -7,7 +7,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from tests.factories import day
+from tests.factories import day, hx
 
 CONNECTIONS = "/api/v1/channel-connections/"
 
@@ -103,6 +103,8 @@ def test_suspicious_shrink_releases_nothing_until_confirmed(ical_setup, feed, im
     refused = import_feed(headers, connection)
     assert refused["status"] == "failed" and refused["error"].startswith("Suspicious iCal feed")
     assert refused["retry_count"] == 0 and len(holds(connection)) == 3
+    assert refused["details"]["error_type"] == "feed_shrank"
+    assert refused["details"]["feed_shrink"] == {"upcoming_events": 0, "held_events": 3}
     confirmed = import_feed(headers, connection, confirm_feed_shrink=True)
     assert confirmed["status"] == "success" and confirmed["details"]["released"] == 3
     assert holds(connection) == {}
@@ -124,3 +126,53 @@ def test_reservations_from_the_channel_api_become_holds(setup, import_feed, simu
     log = import_feed(headers, connection)
     assert log["status"] == "success" and log["details"]["source"] == "api" and log["details"]["imported"] == 1
     assert holds(connection) == {"HMX-1": (day(4), day(6))}
+
+
+def test_mock_mode_still_reads_a_real_ical_feed(setup, feed, import_feed, holds, mock_mode, client,
+                                                sim_requests):
+    """Mock mode covers platform APIs only: a connection's iCal import URL is fetched and imported."""
+    url = feed(("demo-1", day(4), day(7)))
+    _, headers, _, connection = setup(ical_import_url=url)
+    test = client.post(f"{CONNECTIONS}{connection.id}/test", headers=headers).get_json()
+    assert test["healthy"] is True and test["details"]["source"] == "ical" and test["details"]["events"] == 1
+    assert test["details"]["api_simulated"] is True and test["details"]["mock_mode"] is False
+    log = import_feed(headers, connection)
+    assert log["status"] == "success", log["error"]
+    assert log["details"]["source"] == "ical" and log["details"]["imported"] == 1
+    assert holds(connection) == {"demo-1": (day(4), day(7))}
+    assert not sim_requests("/airbnb/")  # the platform API itself stayed simulated
+
+
+def test_mock_mode_without_a_feed_simulates_bookings(setup, import_feed, holds, mock_mode, client):
+    _, headers, _, connection = setup()
+    log = import_feed(headers, connection)
+    assert log["status"] == "success" and log["details"]["mock_mode"] is True
+    assert holds(connection) == {}
+
+
+def test_import_anyway_in_the_back_office_explains_confirms_and_releases(ical_setup, feed, import_feed, holds,
+                                                                         run_worker, app, login):
+    user, headers, _, connection = ical_setup
+    feed(("a", day(3), day(5)), ("b", day(7), day(9)), ("c", day(11), day(13)))
+    assert import_feed(headers, connection)["status"] == "success"
+    feed(("a", day(3), day(5)))
+    refused = import_feed(headers, connection)
+    assert refused["status"] == "failed" and len(holds(connection)) == 3
+    browser = login(app.test_client(), user)
+    log_id = refused["id"]
+    log_url = f"/connections/{connection.id}/sync-logs/{log_id}"
+    detail = " ".join(browser.get(log_url, headers=hx()).get_data(as_text=True).split())
+    assert "iCal feed shrank." in detail and "It lists 1 upcoming event, but 3 upcoming stays are held from it." in detail
+    assert f'{log_url}/import-anyway' in detail and "Import anyway…" in detail
+    confirm = browser.get(f"{log_url}/import-anyway", headers=hx()).get_data(as_text=True)
+    assert f'<dialog id="import-anyway-dialog-{log_id}"' in confirm and "up to 2 stays" in confirm
+    started = browser.post(f"{log_url}/import-anyway", headers=hx())
+    body = started.get_data(as_text=True)
+    assert started.status_code == 200 and "Retry started as batch" in body
+    assert f'id="import-anyway-dialog-{log_id}" hx-swap-oob="delete"' in body
+    assert len(holds(connection)) == 3  # nothing released before the worker runs
+    run_worker()
+    logs = browser.get(f"/api/v1/channel-connections/{connection.id}/sync-logs").get_json()["logs"]
+    assert logs[0]["status"] == "success" and logs[0]["details"]["confirm_feed_shrink"] is True
+    assert logs[0]["details"]["retry_of"] == log_id and logs[0]["details"]["released"] == 2
+    assert holds(connection) == {"a": (day(3), day(5))}

@@ -93,6 +93,10 @@ class ChannelError(Exception):
         self.http_status = http_status
         self.retry_after = retry_after
 
+    def log_details(self) -> dict:
+        """What the failed log's details record about this error besides its type."""
+        return {}
+
 
 class ChannelTimeout(ChannelError, error_type="channel_timeout", label="Channel timeout"):
     pass
@@ -119,6 +123,20 @@ class ChannelNotConfigured(ChannelError, error_type="channel_not_configured", la
 class SyncValidationError(ChannelError, error_type="validation_error", label="Sync validation failed",
                           retryable=False):
     """The operation cannot run with the data we have (no property, suspicious feed)."""
+
+
+class FeedShrank(ChannelError, error_type="feed_shrank", label="Suspicious iCal feed", retryable=False):
+    """A feed that suddenly lost (nearly) all upcoming events: a broken export, not mass cancellations.
+    Nothing is released until an operator confirms the import (`confirm_feed_shrink`)."""
+
+    def __init__(self, upcoming_events: int, held_events: int):
+        super().__init__(f"Suspicious iCal feed: it lists {upcoming_events} upcoming events but {held_events} are "
+                         "held from it. Nothing was released. Check the channel's feed, then re-run the bookings "
+                         "sync with confirm_feed_shrink=true to accept it.")
+        self.upcoming_events, self.held_events = upcoming_events, held_events
+
+    def log_details(self) -> dict:
+        return {"feed_shrink": {"upcoming_events": self.upcoming_events, "held_events": self.held_events}}
 
 
 class ChannelAdapter(ABC):

@@ -14,7 +14,7 @@ from app.channels.adapters import budget
 from app.channels.adapters.base import (AvailabilityRange, ChannelAdapter, ChannelBadResponse, ChannelError,
                                         ChannelNotConfigured, RateRange, Reservation, SyncValidationError,
                                         TestResult)
-from app.channels.adapters.ical import fetch_feed
+from app.channels.adapters.ical import feed_test_details, fetch_feed
 from app.channels.adapters.wire import Wire
 from app.channels.platforms import missing_settings, platform
 
@@ -90,8 +90,7 @@ class HttpAdapter(ChannelAdapter):
                 "capabilities": body.get("capabilities", [])}
 
     def _test_ical(self) -> dict:
-        reservations, skipped = fetch_feed(self.wire, self.connection.ical_import_url)
-        return {"source": "ical", "events": len(reservations), "skipped_events": skipped}
+        return feed_test_details(self.wire, self.connection.ical_import_url)
 
     def _spend(self) -> None:
         budget.spend(self.platform.name, self.connection.platform_listing_id or str(self.connection.id),

@@ -61,3 +61,9 @@ def fetch_feed(wire: Wire, url: str) -> tuple[list[Reservation], int]:
         raise ChannelBadResponse(f"iCal feed is malformed (no VCALENDAR): {snippet(response)}",
                                  http_status=response.status_code)
     return parse_feed(response.content)
+
+
+def feed_test_details(wire: Wire, url: str) -> dict:
+    """What a connection test reports for a feed it could read."""
+    reservations, skipped = fetch_feed(wire, url)
+    return {"source": "ical", "events": len(reservations), "skipped_events": skipped}

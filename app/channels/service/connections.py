@@ -20,10 +20,11 @@ from app.channels.adapters import adapter_for
 from app.channels.adapters.base import ConnectionSnapshot, TestResult
 from app.channels.errors import (ConnectionExists, ConnectionNotFound, ConnectionTestFailed, PropertyNotFound,
                                  UnsupportedPlatform)
-from app.channels.models import CONNECTION_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
+from app.channels.models import (ACTIVE_SYNC_STATUSES, CONNECTION_STATUSES, PLATFORMS, ChannelConnection,
+                                 ChannelSyncLog)
 from app.extensions import db
 from app.inventory import service as inventory
-from app.inventory.models import Property
+from app.inventory.models import InventoryRange, Property
 from app.web.errors import NotFound, ValidationFailed
 from app.web.tenancy import get_owned, scoped
 
@@ -220,6 +221,31 @@ def update_connection(agency_id: uuid.UUID, connection_id: uuid.UUID, values: di
     connection.updated_at = utcnow()
     flush_unique(connection)
     return connection
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    """What deleting a connection leaves behind (the confirm dialog names it)."""
+    log_count: int
+    active_log_count: int
+    held_ranges: int
+    retention_days: int
+
+
+def deletion_impact(agency_id: uuid.UUID, connection_id: uuid.UUID) -> DeletionImpact:
+    """Counts of its sync logs (all, still active) and of dates its feed holds. Raises ConnectionNotFound."""
+    owned_connection(agency_id, connection_id)
+    logs = db.session.execute(
+        select(func.count(), func.count().filter(ChannelSyncLog.status.in_(ACTIVE_SYNC_STATUSES)))
+        .where(ChannelSyncLog.connection_id == connection_id)).one()
+    held = db.session.scalar(select(func.count()).select_from(InventoryRange).where(
+        InventoryRange.connection_id == connection_id, InventoryRange.state == "active"))
+    return DeletionImpact(logs[0], logs[1], held, current_app.config["SYNC_LOG_RETENTION_DAYS"])
+
+
+def ical_import_url(agency_id: uuid.UUID, connection_id: uuid.UUID) -> str | None:
+    """The decrypted feed URL, for the agency's own edit form (tokens are never read back)."""
+    return crypto.decrypt(owned_connection(agency_id, connection_id).ical_import_url_encrypted)
 
 
 def delete_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> None:

@@ -15,7 +15,7 @@ from flask import url_for
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from app.channels.adapters.base import ConnectionSnapshot, Reservation, SyncValidationError
+from app.channels.adapters.base import ConnectionSnapshot, FeedShrank, Reservation
 from app.channels.service.connections import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
@@ -77,10 +77,7 @@ def check_feed_size(future: list[Reservation], held: int, confirmed: bool) -> No
     """Refuse a feed that suddenly lost (nearly) everything: a broken export, not mass cancellations."""
     if confirmed or held == 0 or len(future) * 2 >= held:
         return
-    raise SyncValidationError(
-        f"Suspicious iCal feed: it lists {len(future)} upcoming events but {held} are held from it. "
-        "Nothing was released. Check the channel's feed, then re-run the bookings sync with "
-        "confirm_feed_shrink=true to accept it.")
+    raise FeedShrank(len(future), held)
 
 
 def upsert_holds(connection: ConnectionSnapshot, events: list[Reservation]) -> tuple[int, list[dict]]:

@@ -163,8 +163,12 @@ def trigger_property_sync(agency_id: uuid.UUID, property_id: uuid.UUID, platform
     return start_batch(connection, SYNC_TYPES[sync_type], window, manual)
 
 
-def retry_sync_log(agency_id: uuid.UUID, connection_id: uuid.UUID, log_id: uuid.UUID) -> TriggerResult:
-    """Re-run a failed operation as a new one-operation batch; the failed log stays as it was."""
+def retry_sync_log(agency_id: uuid.UUID, connection_id: uuid.UUID, log_id: uuid.UUID, *,
+                   confirm_feed_shrink: bool = False) -> TriggerResult:
+    """Re-run a failed operation as a new one-operation batch; the failed log stays as it was.
+
+    `confirm_feed_shrink` accepts an iCal feed that shrank suspiciously ("Import anyway").
+    """
     failed = get_sync_log(agency_id, log_id, connection_id)
     if failed.status != "failed":
         raise NotRetryable(failed.status)
@@ -176,7 +180,7 @@ def retry_sync_log(agency_id: uuid.UUID, connection_id: uuid.UUID, log_id: uuid.
     end = date.fromisoformat(details["end_date"]) if details.get("end_date") else None
     window = sync_window(start, end if end and end > start else None)
     extra = {"retry_of": str(failed.id)}
-    if details.get("confirm_feed_shrink"):
+    if confirm_feed_shrink or details.get("confirm_feed_shrink"):
         extra["confirm_feed_shrink"] = True
     return start_batch(connection, (failed.operation_type,), window, True, extra)
 

@@ -1,6 +1,7 @@
 """Back office pages of the channel manager (blueprint `channels`; admin and manager).
 
     connections   Connections table, New Connection, connection detail, mapping, test, trigger
+    connection_edit  Edit connection, Delete connection (admin)
     logs          Sync Logs panel, Log Details, retry, Purge logs
     batches       Sync History panel, Batch Details
     channel_sync  the Channel Sync page
@@ -87,4 +88,4 @@ def database_unavailable(exc: OperationalError):
     return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
 
 
-from app.channels.views import batches, channel_sync, connections, logs  # noqa: E402,F401  (routes register)
+from app.channels.views import batches, channel_sync, connection_edit, connections, logs  # noqa: E402,F401  (routes register)

@@ -14,6 +14,7 @@ from app.channels import service
 from app.channels.errors import ConnectionNotFound
 from app.channels.models import PLATFORMS
 from app.channels.service.connections import utcnow
+from app.channels.service.sync import PROPERTY_SYNC_TYPES
 from app.channels.views import NO_STORE, bp, poll_response
 from app.channels.views.forms import field_errors, parse_date, start_failure, toast
 from app.channels.views.panels import parse_uuid
@@ -25,7 +26,7 @@ from app.web.htmx import hx_response, render_page_or_partial
 
 COOKIE = "fewo_channel_sync"
 COOKIE_DAYS = 180
-PAGE_SYNC_TYPES = ("availability", "pricing", "full")
+PAGE_SYNC_TYPES = ("availability", "pricing", "bookings", "full")
 FIELDS = ("sync_type", "platform", "property_id", "connection_id", "start_date", "end_date")
 PAGE, FORM = "channels/channel_sync.html", "channels/partials/_channel_sync_form.html"
 NO_CONNECTION = "Enter Connection ID or use Auto-detect button above"
@@ -139,22 +140,22 @@ def parse_trigger_form(form) -> tuple[dict, dict]:
 
 
 def start_channel_sync(values: dict) -> service.TriggerResult:
-    """Availability/pricing go through the property trigger; Full needs the connection (auto-resolved)."""
+    """Availability/pricing go through the property trigger; Bookings and Full need the connection (auto-resolved)."""
     agency_id, property_id = current_agency_id(), parse_uuid(values["property_id"])
     connection_id = parse_uuid(values["connection_id"])
-    if values["sync_type"] != "full":
+    if values["sync_type"] in PROPERTY_SYNC_TYPES:
         return service.trigger_property_sync(agency_id, property_id, values["platform"], values["sync_type"],
                                              connection_id=connection_id, start=values["start"], end=values["end"])
     matches, error = detected(values, connection_id)
     if error or len(matches) > 1:
         raise ValidationFailed.field("connection_id", error or "Several connections match: choose one with "
                                                                "Auto-detect")
-    return service.trigger_sync(agency_id, matches[0].id, "full", values["start"], values["end"])
+    return service.trigger_sync(agency_id, matches[0].id, values["sync_type"], values["start"], values["end"])
 
 
 @bp.post("/channel-sync")
 def trigger_channel_sync():
-    """Trigger; the new logs appear at the top of the list and the first one's details open."""
+    """Trigger; the banner links the new batch and its logs appear at the top of the list."""
     values, errors = parse_trigger_form(request.form)
     failure = None
     if not errors:
@@ -168,7 +169,7 @@ def trigger_channel_sync():
         return render_page_or_partial(PAGE, FORM, 422, failure=failure, sync_logs=logs_context(None),
                                       **form_context(values, errors))
     connection_id = result.connection.id
-    body, _ = render_page_or_partial(PAGE, FORM, result=result, oob_logs=True, first_log=result.logs[0],
+    body, _ = render_page_or_partial(PAGE, FORM, result=result, oob_logs=True,
                                      sync_logs=logs_context(connection_id),
                                      **form_context({**values, "connection_id": str(connection_id)},
                                                     source="auto-detected"))

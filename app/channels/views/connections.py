@@ -8,12 +8,12 @@ from flask import redirect, render_template, request, url_for
 from app.channels import service
 from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.channels.views import SWAP_ERROR, bp
-from app.channels.views.forms import field_errors, start_failure, toast
+from app.channels.views.forms import field_errors, saved, start_failure, toast
 from app.channels.views.panels import detail_context, parse_uuid
 from app.extensions import db
 from app.web.auth import current_agency_id
 from app.web.errors import DomainError
-from app.web.htmx import hx_response, is_htmx, render_page_or_partial
+from app.web.htmx import go_to, hx_response, is_htmx, render_page_or_partial
 
 TEXT_FIELDS = ("platform_listing_id", "access_token", "refresh_token", "ical_import_url")
 
@@ -37,6 +37,17 @@ def connection_new():
                                   **form_context())
 
 
+def parse_metadata(form, values: dict, errors: dict) -> None:
+    """The metadata field must hold a JSON object (empty means {})."""
+    try:
+        values["platform_metadata"] = json.loads(form.get("platform_metadata", "").strip() or "{}")
+    except ValueError as exc:
+        errors["platform_metadata"] = f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        return
+    if not isinstance(values["platform_metadata"], dict):
+        errors["platform_metadata"] = "Metadata must be a JSON object, e.g. {\"mock_mode\": true}"
+
+
 def parse_connection_form(form) -> tuple[dict, dict]:
     """(service arguments, field errors); property and platform must be chosen, metadata a JSON object."""
     errors, values = {}, {name: form.get(name, "").strip() or None for name in TEXT_FIELDS}
@@ -46,12 +57,7 @@ def parse_connection_form(form) -> tuple[dict, dict]:
     values["platform_type"] = form.get("platform_type", "")
     if values["platform_type"] not in PLATFORM_DEFINITIONS:
         errors["platform_type"] = "Select a platform"
-    try:
-        values["platform_metadata"] = json.loads(form.get("platform_metadata", "").strip() or "{}")
-    except ValueError as exc:
-        errors["platform_metadata"] = f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-    if "platform_metadata" in values and not isinstance(values["platform_metadata"], dict):
-        errors["platform_metadata"] = "Metadata must be a JSON object, e.g. {\"mock_mode\": true}"
+    parse_metadata(form, values, errors)
     return values, errors
 
 
@@ -59,19 +65,14 @@ def parse_connection_form(form) -> tuple[dict, dict]:
 def create_connection():
     values, errors = parse_connection_form(request.form)
     if not errors:
-        try:
-            connection = service.create_connection(
-                current_agency_id(), values.pop("property_id"), values.pop("platform_type"),
-                skip_connection_test=request.form.get("skip_connection_test") == "1", **values)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            errors = field_errors(exc)
+        connection, errors = saved(lambda: service.create_connection(
+            current_agency_id(), values.pop("property_id"), values.pop("platform_type"),
+            skip_connection_test=request.form.get("skip_connection_test") == "1", **values))
     if errors:
         return render_template("channels/partials/_connection_form.html",
                                **form_context(request.form, errors)), 422
-    if not is_htmx():
-        return redirect(url_for("channels.connection_detail", connection_id=connection.id), 303)
+    if not is_htmx() or request.form.get("opened_in") != "dialog":  # a page of its own: to the new connection
+        return go_to(url_for("channels.connection_detail", connection_id=connection.id))
     message = f"Connection created: {PLATFORM_DEFINITIONS[connection.platform_type].label}"
     return hx_response("", trigger=toast(message, connections_changed=True),
                        headers={"HX-Retarget": "#connection-new-dialog", "HX-Reswap": "delete"})

@@ -1,10 +1,12 @@
-"""Form input parsing and how domain errors become inline messages, banners and toasts."""
+"""Form input parsing, saving, and how domain errors become inline messages, banners and toasts."""
 from __future__ import annotations
 
 from datetime import date
 
 from app.channels.errors import ConnectionExists, ConnectionNotFound, PropertyNotFound
+from app.extensions import db
 from app.web.errors import DomainError
+from app.web.forms import for_people
 
 # Which form field a domain error belongs to (else it is shown for the whole form).
 ERROR_FIELDS = {PropertyNotFound: "property_id", ConnectionExists: "platform_type",
@@ -20,8 +22,20 @@ def error_text(exc: DomainError) -> str:
 def field_errors(exc: DomainError) -> dict[str, str]:
     """field -> message; ValidationFailed names its fields, other errors map by type (else "form")."""
     if isinstance(exc.detail, list):
-        return {str(item["loc"][-1]): item.get("msg", "Invalid value") for item in exc.detail if item.get("loc")}
+        return {str(item["loc"][-1]): for_people(item.get("msg", "Invalid value"))
+                for item in exc.detail if item.get("loc")}
     return {ERROR_FIELDS.get(type(exc), "form"): str(exc.detail)}
+
+
+def saved(write):
+    """(result, {}) after `write()` and the commit; a domain error rolls back: (None, field errors)."""
+    try:
+        result = write()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return None, field_errors(exc)
+    return result, {}
 
 
 def start_failure(exc: DomainError) -> str:

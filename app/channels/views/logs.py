@@ -68,6 +68,31 @@ def retry_sync_log(connection_id, log_id):
     return hx_response(body, trigger={"sync-started": {"batch_id": str(result.batch_id)}})
 
 
+@bp.get("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/import-anyway")
+def import_anyway_confirm(connection_id, log_id):
+    """Confirm importing an iCal feed that shrank suspiciously (a failed bookings sync)."""
+    return render_page_or_partial("channels/import_anyway.html", "channels/partials/_import_anyway_dialog.html",
+                                  **log_context(connection_id, log_id))
+
+
+@bp.post("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/import-anyway")
+def import_anyway(connection_id, log_id):
+    """Import anyway: re-run the bookings sync accepting the shrunken feed; holds missing from it are released."""
+    try:
+        result = service.retry_sync_log(current_agency_id(), connection_id, log_id, confirm_feed_shrink=True)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        body = render_template("channels/partials/_retry_result.html", log_id=log_id, error=start_failure(exc),
+                               close_dialog=f"import-anyway-dialog-{log_id}")
+        return body, exc.status_code, SWAP_ERROR
+    if not is_htmx():
+        return redirect(url_for("channels.connection_detail", connection_id=connection_id), 303)
+    body = render_template("channels/partials/_retry_result.html", log_id=log_id, result=result,
+                           connection_id=connection_id, close_dialog=f"import-anyway-dialog-{log_id}")
+    return hx_response(body, trigger={"sync-started": {"batch_id": str(result.batch_id)}})
+
+
 def purge_days(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 3650 else None
 

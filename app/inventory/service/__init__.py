@@ -15,7 +15,7 @@ from app.inventory.service.guest_metrics import refresh_guest_metrics
 from app.inventory.service.holds import release_channel_holds, upsert_channel_hold
 from app.inventory.service.properties import (
     create_property, delete_property, find_property_by_ical_token, find_property_by_name, get_property,
-    list_properties, property_today, rotate_ical_token, update_property,
+    is_known_timezone, list_properties, property_today, rotate_ical_token, update_property,
 )
 from app.inventory.service.ranges import OccupiedRange, Stay, get_availability, list_active_ranges
 from app.inventory.service.rules import INITIAL_STATUSES, TRANSITIONS
@@ -25,7 +25,7 @@ __all__ = [
     "cancel_booking", "create_block", "create_booking", "create_property", "delete_block", "delete_property",
     "find_booking_by_external_ref", "find_property_by_ical_token", "find_property_by_name", "get_availability",
     "get_block",
-    "get_booking", "get_property", "list_active_ranges", "list_blocks", "list_bookings", "list_properties",
+    "get_booking", "get_property", "is_known_timezone", "list_active_ranges", "list_blocks", "list_bookings", "list_properties",
     "property_today", "refresh_guest_metrics", "release_channel_holds", "rotate_ical_token",
     "update_booking", "update_property", "upsert_channel_hold",
 ]

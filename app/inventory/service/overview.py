@@ -67,6 +67,13 @@ def platform_label(name: str | None) -> str:
     return PLATFORM_DEFINITIONS[name].label if name in PLATFORM_DEFINITIONS else "Channel"
 
 
+def source_label(source: str | None) -> str:
+    """Where a booking came from, for people: a channel's display name ("Booking.com"), else "Direct"."""
+    if source in PLATFORM_DEFINITIONS:
+        return PLATFORM_DEFINITIONS[source].label
+    return (source or "direct").replace("_", " ").capitalize()
+
+
 def guest_name(guest: Guest | None) -> str | None:
     return f"{guest.first_name} {guest.last_name}".strip() if guest else None
 

@@ -6,24 +6,18 @@ page or, for htmx, the page's partial (`render_page_or_partial`).
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect
+from flask import Blueprint
 
-from app.inventory.service.overview import platform_label
+from app.inventory.service.overview import platform_label, source_label
 from app.web.auth import protect_pages
-from app.web.htmx import hx_response, is_htmx
+from app.web.htmx import hx_response
 
 bp = protect_pages(Blueprint("inventory", __name__))
 LIST_PAGE_SIZE = 25
 bp.add_app_template_filter(platform_label)
+bp.add_app_template_filter(source_label)
 # HX-Trigger event after bookings or blocks changed dates: the calendar grid and a property's blocks refresh.
 AVAILABILITY_CHANGED = "availability-changed"
-
-
-def go_to(url: str, *, trigger: dict | None = None):
-    """After a successful form post: htmx follows HX-Redirect, a plain form a 303."""
-    if is_htmx():
-        return hx_response("", trigger=trigger, headers={"HX-Redirect": url})
-    return redirect(url, 303)
 
 
 def close_modal(*fragments: str, trigger: dict | None = None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app, render_template, request, url_for
 
@@ -13,11 +14,11 @@ from app.inventory.api.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.models import BOOKING_STATUSES, Booking
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal, go_to
+from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
 from app.web.errors import DomainError, NotFound
-from app.web.forms import field_errors, form_status, form_values, validated
-from app.web.htmx import render_page_or_partial, toast
+from app.web.forms import field_errors, form_error, form_status, form_values, validated
+from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.panels import load_list
 
 BOOKING_FORM_FIELDS = ("property_id", "check_in", "check_out", "status", "adults", "children", "total_price", "notes")
@@ -92,12 +93,21 @@ def booking_new():
     return render_booking_form({**BOOKING_DEFAULTS, **request.args.to_dict()}, {})
 
 
+def stay_order(values) -> list[dict]:
+    """Check-out after check-in, reported together with every other problem of the form."""
+    try:
+        check_in, check_out = date.fromisoformat(values["check_in"]), date.fromisoformat(values["check_out"])
+    except (KeyError, TypeError, ValueError):
+        return []  # missing or malformed dates have their own messages
+    return [] if check_out > check_in else [form_error("check_out", "Check-out must be after check-in")]
+
+
 def booking_input(form) -> BookingIn:
     values = form_values(BookingIn, form, BOOKING_FORM_FIELDS)
     guest = {name: form.get(f"guest_{name}", "").strip() for name in GUEST_FORM_FIELDS}
     if any(guest.values()):
         values["guest"] = {name: value for name, value in guest.items() if value}
-    return validated(BookingIn, values)
+    return validated(BookingIn, values, stay_order)
 
 
 @bp.post("/bookings")

@@ -13,11 +13,11 @@ from app.inventory.api.schemas import PropertyIn, PropertyListQuery
 from app.inventory.models import Property
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal, go_to
+from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal
 from app.web.auth import current_agency_id, has_role, require_role
 from app.web.errors import DomainError
-from app.web.forms import field_errors, form_status, form_values, validated
-from app.web.htmx import render_page_or_partial, toast
+from app.web.forms import field_errors, form_error, form_status, form_values, validated
+from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.pages import may_open
 from app.web.panels import load, load_list
 
@@ -43,13 +43,21 @@ def properties():
                                   q=args.get("q", ""), can_edit=has_role(*PROPERTY_EDITORS))
 
 
+def known_timezone(values) -> list[dict]:
+    """The time zone, checked in the same pass as the other fields (the service checks it again)."""
+    name = values.get("timezone")
+    if not name or service.is_known_timezone(name):
+        return []
+    return [form_error("timezone", f"Unknown time zone “{name[:64]}”: use an IANA name like Europe/Berlin")]
+
+
 def property_fields(form) -> dict:
     values = form_values(PropertyIn, form, PROPERTY_FORM_FIELDS)
     values["is_active"] = form.get("is_active") == "on"
     for code in ("country", "currency"):  # "de" means DE
         if values.get(code):
             values[code] = values[code].upper()
-    return validated(PropertyIn, values).model_dump(exclude_unset=True)
+    return validated(PropertyIn, values, known_timezone).model_dump(exclude_unset=True)
 
 
 def render_property_form(prop: Property | None, values, errors: dict, status: int = 200):
