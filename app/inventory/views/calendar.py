@@ -1,17 +1,19 @@
-"""The calendar: a month grid per property; a selected free range opens a dialog to book or
-block it; blocks are created and deleted here (availability changes refresh the grid)."""
+"""The calendar: a month grid per property and the occupancy chart of all properties; a selected
+free range opens a dialog to book or block it; blocks are created and deleted here (availability
+changes refresh the grid and the chart)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import render_template, request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.inventory import service
 from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS
 from app.inventory.api.schemas import AvailabilityQuery, BlockIn
 from app.inventory.service import calendar as calendar_service
+from app.inventory.service import occupancy_chart as chart_service
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import AVAILABILITY_CHANGED, bp, close_modal
 from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, property_choices
@@ -21,7 +23,11 @@ from app.web.errors import DomainError, Forbidden
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
 from app.web.pages import agency_timezone
+from app.web.pagination import MAX_OFFSET
 from app.web.panels import load
+
+# The chart opens a little before today, so stays that just ended are still in view.
+CHART_DAYS_BEFORE_TODAY = 2
 
 class CalendarQuery(BaseModel):
     property_id: uuid.UUID | None = None
@@ -47,6 +53,36 @@ def calendar():
     return render_page_or_partial(
         "inventory/calendar.html", "inventory/partials/_calendar_grid.html", status=loaded.status,
         month=loaded.value, error=loaded.error, properties=properties, today=today,
+        can_book=has_role(*BOOKING_EDITORS), can_block=has_role(*BLOCK_EDITORS))
+
+
+class OccupancyQuery(BaseModel):
+    start: date | None = Field(None, ge=date(2000, 1, 1), le=date(2099, 12, 31), description="YYYY-MM-DD")
+    days: int = Field(30, description="14, 30 or 60")
+
+    @field_validator("days")
+    @classmethod
+    def offered_window(cls, value: int) -> int:
+        if value not in chart_service.WINDOW_DAYS:
+            raise ValueError("Show 14, 30 or 60 days")
+        return value
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+@bp.get("/calendar/occupancy")
+def occupancy_chart():
+    agency_id, args = current_agency_id(), request.args.to_dict()
+    today = datetime.now(agency_timezone()).date()
+
+    def fetch():
+        query = validated(OccupancyQuery, form_values(OccupancyQuery, args, ("start", "days", "offset")))
+        start = query.start or today - timedelta(days=CHART_DAYS_BEFORE_TODAY)
+        return chart_service.occupancy_chart(agency_id, start, query.days, query.offset)
+
+    loaded = load("the occupancy chart", fetch)
+    return render_page_or_partial(
+        "inventory/occupancy.html", "inventory/partials/_occupancy_chart.html", status=loaded.status,
+        chart=loaded.value, error=loaded.error, today=today, window_sizes=chart_service.WINDOW_DAYS,
         can_book=has_role(*BOOKING_EDITORS), can_block=has_role(*BLOCK_EDITORS))
 
 
