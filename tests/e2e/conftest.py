@@ -1,6 +1,7 @@
 """Browser end-to-end tests: Playwright drives Debian's Chromium against the live gunicorn server.
 
-Screenshots of key screens go to `test-artifacts/` (git-ignored).
+Screenshots of key screens go to `test-artifacts/` (git-ignored), and of the page as it was when a
+browser test failed (named in the test's report).
 """
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test leaves a screenshot of its page, named in the report."""
+    report = (yield).get_result()
+    page = item.funcargs.get("page") if report.when == "call" and report.failed else None
+    if page is not None and not page.is_closed():
+        report.sections.append(("screenshot", str(screenshot(page, f"failed-{item.name}"))))
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,23 @@ def test_rows_with_bars_for_bookings_blocks_holds_and_conflicts(app, logged_in, 
     assert "Conflict:" not in text(client.get(chart_url(start, 14)))
 
 
+def test_what_people_typed_is_escaped_on_the_bars(app, logged_in, make_property, make_booking):
+    from app.extensions import db
+    from app.inventory import service
+
+    client = logged_in("manager")
+    prop = make_property(client.user.agency, name='Haus "<Süd>"')
+    make_booking(prop, day(2), day(4), guest=service.GuestDetails("<script>alert(1)</script>", 'O"Neil'))
+    with app.app_context():
+        service.create_block(prop.agency_id, prop.id, service.Stay(day(5), day(6)), "<b>paint</b>")
+        db.session.commit()
+    row = row_of(text(client.get(chart_url(day(0), 14))), prop)
+    assert "<script>" not in row and "&lt;script&gt;alert(1)&lt;/script&gt; O&#34;Neil" in row
+    assert "<b>" not in row and "&lt;b&gt;paint&lt;/b&gt;" in row
+    assert 'Haus &#34;&lt;Süd&gt;&#34;' in row
+    assert f'href="/calendar?month={day(0):%Y-%m}&amp;property_id={prop.id}"' in row
+
+
 @pytest.mark.parametrize("days", [14, 30, 60])
 def test_window_sizes_and_date_paging(logged_in, make_property, days):
     client = logged_in("staff")

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, cast, func, select
+from sqlalchemy import Select, cast, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.channels.models import ChannelConnection, ChannelSyncLog
@@ -136,19 +136,32 @@ def calendar_items(agency_id: uuid.UUID, window: Stay, property_ids: list[uuid.U
 
 
 def calendar_item(row) -> CalendarItem:
-    """Guest names for bookings, reasons for blocks, platforms for channel holds (a `labelled_ranges` row)."""
+    """A `labelled_ranges` row as the month grid shows it."""
     occupied = occupied_range(row, row.reason)
     if occupied.kind == "booking":
-        return CalendarItem(occupied, row.guest_name or "Booking", row.booking_status, source_label(row.booking_source))
+        return CalendarItem(occupied, item_label("booking", row.guest_name), row.booking_status,
+                            source_label(row.booking_source))
     if occupied.kind == "block":
-        return CalendarItem(occupied, occupied.reason or BLOCK_LABEL)
-    platform = platform_label(row.platform_type)
-    return CalendarItem(occupied, f"{platform} hold", source=platform)
+        return CalendarItem(occupied, item_label("block", reason=row.reason))
+    return CalendarItem(occupied, item_label("channel_hold", platform_type=row.platform_type),
+                        source=platform_label(row.platform_type))
 
 
-def source_label(source: str | None) -> str:
-    """A booking's source as people say it: "Direct", "Booking.com"."""
-    return platform_label(source) if source in PLATFORM_DEFINITIONS else (source or "direct").capitalize()
+def item_label(kind: str, guest_name: str | None = None, reason: str | None = None,
+               platform_type: str | None = None) -> str:
+    """Guest names for bookings, reasons for blocks, platforms for channel holds."""
+    if kind == "booking":
+        return guest_name or "Booking"
+    if kind == "block":
+        return reason or BLOCK_LABEL
+    return f"{platform_label(platform_type)} hold"
+
+
+def source_label(source: str | None) -> str | None:
+    """Where a booking came from as people say it ("Booking.com"); None for a direct booking."""
+    if not source or source == "direct":
+        return None
+    return platform_label(source) if source in PLATFORM_DEFINITIONS else source.replace("_", " ").capitalize()
 
 
 def overbooking_conflicts(agency_id: uuid.UUID, property_ids: list[uuid.UUID],
@@ -159,13 +172,15 @@ def overbooking_conflicts(agency_id: uuid.UUID, property_ids: list[uuid.UUID],
     A later import without conflicts means they were resolved, so only the newest counts.
     """
     log = ChannelSyncLog
-    newest_import = (select(log.id).where(log.connection_id == ChannelConnection.id, log.tenant_id == agency_id,
-                                          log.operation_type == "bookings_sync", log.details.has_key("conflicts"))
-                     .order_by(log.created_at.desc()).limit(1).scalar_subquery())
+    newest_import = (select(log.connection_id, log.property_id, log.created_at,
+                            log.details["conflicts"].label("conflicts"))
+                     .where(log.connection_id == ChannelConnection.id, log.tenant_id == agency_id,
+                            log.operation_type == "bookings_sync", log.details.has_key("conflicts"))
+                     .order_by(log.created_at.desc()).limit(1).lateral("newest_import"))
     latest = db.session.execute(
-        select(log.connection_id, log.property_id, log.created_at, log.details["conflicts"].label("conflicts"))
-        .where(log.id.in_(select(newest_import).where(ChannelConnection.agency_id == agency_id)),
-               log.property_id.in_(property_ids), log.details["conflicts"] != cast([], JSONB)))
+        select(newest_import).select_from(ChannelConnection).join(newest_import, true())
+        .where(ChannelConnection.agency_id == agency_id, newest_import.c.property_id.in_(property_ids),
+               newest_import.c.conflicts != cast([], JSONB)))
     conflicts = [conflict for entry in latest for event in entry.conflicts or []
                  if (conflict := parse_conflict(entry, event)) is not None]
     return sorted((c for c in conflicts if c.start_date < window.end and c.end_date > window.start),

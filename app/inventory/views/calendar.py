@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from pydantic import BaseModel, Field, field_validator
 
 from app.inventory import service
@@ -28,6 +28,14 @@ from app.web.panels import load
 
 # The chart opens a little before today, so stays that just ended are still in view.
 CHART_DAYS_BEFORE_TODAY = 2
+ID_SLOT = uuid.UUID(int=0)
+
+
+def url_around_id(endpoint: str, id_name: str) -> tuple[str, str]:
+    """The URL of `endpoint` before and after its id: the chart links thousands of bars, each
+    url_for would cost more than the rest of a bar."""
+    before, _, after = url_for(endpoint, **{id_name: ID_SLOT}).partition(str(ID_SLOT))
+    return before, after
 
 class CalendarQuery(BaseModel):
     property_id: uuid.UUID | None = None
@@ -83,6 +91,8 @@ def occupancy_chart():
     return render_page_or_partial(
         "inventory/occupancy.html", "inventory/partials/_occupancy_chart.html", status=loaded.status,
         chart=loaded.value, error=loaded.error, today=today, window_sizes=chart_service.WINDOW_DAYS,
+        booking_url=url_around_id("inventory.booking_detail", "booking_id"),
+        block_url=url_around_id("inventory.block_delete_confirm", "block_id"),
         can_book=has_role(*BOOKING_EDITORS), can_block=has_role(*BLOCK_EDITORS))
 
 
