@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -27,11 +28,11 @@ WINDOW_DAYS = (14, 30, 60)
 CHART_PAGE_SIZE = 200
 
 
-@dataclass(slots=True)
-class ChartBar:
+class ChartBar(NamedTuple):
     """Something occupying days of a row, ready to draw: where it sits (`grid`: first day column,
     1-based, and the days shown), its classes (kind; runs on before or after the window), the words
-    on it and in its tooltip, and the booking or block it opens."""
+    on it and in its tooltip, and the booking or block it opens. A tuple: the template unpacks
+    thousands of them."""
     kind: str
     start: date
     grid: str
