@@ -79,8 +79,10 @@ def load_occupancy(stack: Stack, agency_id: uuid.UUID, pairs: list) -> int:
             source_id, uid = uuid.uuid4(), None
             if kind == "booking":
                 guest_id = uuid.uuid4()
-                rows["guests"].append((guest_id, agency_id, rng.choice(("Anna", "Eva", "Jonas")), f"Gast {source_id.hex[:6]}"))
-                rows["bookings"].append((source_id, agency_id, property_id, guest_id, start, end, "confirmed", "direct"))
+                rows["guests"].append((guest_id, agency_id, rng.choice(("Anna", "Eva", "Jonas")),
+                                       f"Gast {source_id.hex[:6]}"))
+                rows["bookings"].append((source_id, agency_id, property_id, guest_id, start, end, "confirmed",
+                                         "direct"))
             elif kind == "block":
                 rows["availability_blocks"].append((source_id, agency_id, property_id, start, end, "Owner stay"))
             else:

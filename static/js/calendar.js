@@ -83,7 +83,7 @@
     }
   });
 
-  // Keys that click a control marked data-hotkey (the chart's ← → and Home), unless the user types or a dialog is open.
+  // Keys that click a control marked data-hotkey (the chart's ← → and T), unless the user types or a dialog is open.
   function hotkeyTarget(event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || document.querySelector("dialog[open]")) return null;
     if (event.target.closest && event.target.closest("input, select, textarea, [contenteditable]")) return null;

@@ -21,8 +21,8 @@ def chart_url(start, days: int = 30, **params) -> str:
 
 def row_of(body: str, prop) -> str:
     """The chart row of one property, up to the next row."""
-    match = re.search(rf'<div class="tape-row" id="occupancy-row-{prop.id}".*?(?=<div class="tape-row"|</div>\s*(?:<nav|<ul))',
-                      body, re.S)
+    match = re.search(rf'<div class="tape-row" id="occupancy-row-{prop.id}".*?'
+                      r'(?=<div class="tape-row"|</div>\s*(?:<nav|<ul))', body, re.S)
     assert match, f"no row for {prop.name}"
     return match.group(0)
 
@@ -77,8 +77,9 @@ def test_rows_with_bars_for_bookings_blocks_holds_and_conflicts(app, logged_in, 
                                     start + timedelta(days=4))
         db.session.commit()
         block_id = block.id
-    conflict = {"uid": "evt-9", "start_date": str(start + timedelta(days=1)), "end_date": str(start + timedelta(days=3)),
-                "summary": "Airbnb (HMX42)", "reason": "Property is already booked for these dates"}
+    conflict = {"uid": "evt-9", "start_date": str(start + timedelta(days=1)),
+                "end_date": str(start + timedelta(days=3)), "summary": "Airbnb (HMX42)",
+                "reason": "Property is already booked for these dates"}
     import_log(app, loft, connection_id, [conflict], minutes_ago=5)
 
     body = text(client.get(chart_url(start, 14)))
@@ -133,7 +134,8 @@ def test_window_sizes_and_date_paging(logged_in, make_property, days):
     assert re.search(rf'id="occupancy-next" href="/calendar/occupancy\?start={following}&amp;days={days}" '
                      rf'hx-get="/calendar/occupancy\?start={following}&amp;days={days}" hx-target="#occupancy-chart" '
                      r'hx-swap="outerHTML" hx-push-url="true" data-hotkey="ArrowRight"', body)
-    assert f'id="occupancy-prev" href="/calendar/occupancy?start={start - timedelta(days=days)}&amp;days={days}"' in body
+    previous = start - timedelta(days=days)
+    assert f'id="occupancy-prev" href="/calendar/occupancy?start={previous}&amp;days={days}"' in body
     assert 'data-hotkey="ArrowLeft"' in body and f'id="occupancy-days-{days}"' in body
     assert re.search(rf'id="occupancy-days-{days}"[^>]*aria-current="true"', body)
     assert re.search(r'id="occupancy-days-60"[^>]*start=' + str(start), body)  # a window change keeps the start

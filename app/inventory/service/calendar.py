@@ -30,11 +30,10 @@ BLOCK_LABEL = "Blocked"
 
 @dataclass(frozen=True)
 class CalendarItem:
-    """An occupied range with what the grid writes on it; `source` is where a booking or hold came from."""
+    """An occupied range with what the grid writes on it."""
     range: OccupiedRange
     label: str
     booking_status: str | None = None
-    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,8 @@ def labelled_ranges(agency_id: uuid.UUID, window: Stay) -> Select:
                InventoryRange.source_id, InventoryRange.connection_id, InventoryRange.external_uid,
                AvailabilityBlock.reason, Booking.status.label("booking_status"),
                Booking.source.label("booking_source"), guest.label("guest_name"), ChannelConnection.platform_type)
-        .outerjoin(AvailabilityBlock, (InventoryRange.kind == "block") & (AvailabilityBlock.id == InventoryRange.source_id))
+        .outerjoin(AvailabilityBlock,
+                   (InventoryRange.kind == "block") & (AvailabilityBlock.id == InventoryRange.source_id))
         .outerjoin(Booking, (InventoryRange.kind == "booking") & (Booking.id == InventoryRange.source_id))
         .outerjoin(Guest, Guest.id == Booking.guest_id)
         .outerjoin(ChannelConnection, (ChannelConnection.id == InventoryRange.connection_id)
@@ -139,12 +139,8 @@ def calendar_item(row) -> CalendarItem:
     """A `labelled_ranges` row as the month grid shows it."""
     occupied = occupied_range(row, row.reason)
     if occupied.kind == "booking":
-        return CalendarItem(occupied, item_label("booking", row.guest_name), row.booking_status,
-                            source_label(row.booking_source))
-    if occupied.kind == "block":
-        return CalendarItem(occupied, item_label("block", reason=row.reason))
-    return CalendarItem(occupied, item_label("channel_hold", platform_type=row.platform_type),
-                        source=platform_label(row.platform_type))
+        return CalendarItem(occupied, item_label("booking", row.guest_name), row.booking_status)
+    return CalendarItem(occupied, item_label(occupied.kind, reason=row.reason, platform_type=row.platform_type))
 
 
 def item_label(kind: str, guest_name: str | None = None, reason: str | None = None,

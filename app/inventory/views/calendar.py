@@ -37,6 +37,7 @@ def url_around_id(endpoint: str, id_name: str) -> tuple[str, str]:
     before, _, after = url_for(endpoint, **{id_name: ID_SLOT}).partition(str(ID_SLOT))
     return before, after
 
+
 class CalendarQuery(BaseModel):
     property_id: uuid.UUID | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
@@ -67,6 +68,7 @@ def calendar():
 class OccupancyQuery(BaseModel):
     start: date | None = Field(None, ge=date(2000, 1, 1), le=date(2099, 12, 31), description="YYYY-MM-DD")
     days: int = Field(30, description="14, 30 or 60")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     @field_validator("days")
     @classmethod
@@ -74,7 +76,6 @@ class OccupancyQuery(BaseModel):
         if value not in chart_service.WINDOW_DAYS:
             raise ValueError("Show 14, 30 or 60 days")
         return value
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @bp.get("/calendar/occupancy")
