@@ -13,15 +13,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Select, cast, func, select, true
+from sqlalchemy.dialects.postgresql import JSONB
 
 from app.channels.models import ChannelConnection, ChannelSyncLog
+from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.extensions import db
-from app.inventory.models import Booking
-from app.inventory.service.overview import guest_names, platform_label
+from app.guests.models import Guest
+from app.inventory.models import AvailabilityBlock, Booking, InventoryRange
+from app.inventory.service.overview import platform_label
 from app.inventory.service.properties import get_property
-from app.inventory.service.ranges import OccupiedRange, Stay, list_active_ranges
+from app.inventory.service.ranges import OccupiedRange, Stay, occupied_range
 
 BLOCK_LABEL = "Blocked"
 
@@ -38,6 +40,7 @@ class CalendarItem:
 class OverbookingConflict:
     """A channel event that overlaps existing occupancy and could not be held."""
     connection_id: uuid.UUID
+    property_id: uuid.UUID
     uid: str
     start_date: date
     end_date: date
@@ -92,8 +95,8 @@ def month_calendar(agency_id: uuid.UUID, property_id: uuid.UUID, month: date) ->
     prop = get_property(agency_id, property_id)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     window = Stay(weeks[0][0], weeks[-1][-1] + timedelta(days=1))
-    items = labelled(list_active_ranges(agency_id, window, [prop.id]))
-    conflicts = overbooking_conflicts(agency_id, prop.id, window)
+    items = calendar_items(agency_id, window, [prop.id])
+    conflicts = overbooking_conflicts(agency_id, [prop.id], window)
     grid = [[calendar_day(day, month, items, conflicts) for day in week] for week in weeks]
     return CalendarMonth(prop.id, month.replace(day=1), grid, items, conflicts)
 
@@ -105,48 +108,86 @@ def calendar_day(day: date, month: date, items: list[CalendarItem],
     return CalendarDay(day, day.month == month.month, item, hits)
 
 
-def labelled(ranges: list[OccupiedRange]) -> list[CalendarItem]:
+def labelled_ranges(agency_id: uuid.UUID, window: Stay) -> Select:
+    """Active ranges of the agency overlapping `window`, each with what labels it: the booking's
+    status, source and guest name, the block's reason, the hold's platform (one statement)."""
+    guest = func.nullif(func.trim(func.concat_ws(" ", Guest.first_name, Guest.last_name)), "")
+    return (
+        select(InventoryRange.property_id, InventoryRange.kind, InventoryRange.start_date, InventoryRange.end_date,
+               InventoryRange.source_id, InventoryRange.connection_id, InventoryRange.external_uid,
+               AvailabilityBlock.reason, Booking.status.label("booking_status"),
+               Booking.source.label("booking_source"), guest.label("guest_name"), ChannelConnection.platform_type)
+        .outerjoin(AvailabilityBlock,
+                   (InventoryRange.kind == "block") & (AvailabilityBlock.id == InventoryRange.source_id))
+        .outerjoin(Booking, (InventoryRange.kind == "booking") & (Booking.id == InventoryRange.source_id))
+        .outerjoin(Guest, Guest.id == Booking.guest_id)
+        .outerjoin(ChannelConnection, (ChannelConnection.id == InventoryRange.connection_id)
+                   & (ChannelConnection.agency_id == agency_id))
+        .where(InventoryRange.agency_id == agency_id, InventoryRange.state == "active",
+               InventoryRange.start_date < window.end, InventoryRange.end_date > window.start)
+    )
+
+
+def calendar_items(agency_id: uuid.UUID, window: Stay, property_ids: list[uuid.UUID]) -> list[CalendarItem]:
+    """The labelled ranges of the given properties, by property and start date."""
+    query = (labelled_ranges(agency_id, window).where(InventoryRange.property_id.in_(property_ids))
+             .order_by(InventoryRange.property_id, InventoryRange.start_date))
+    return [calendar_item(row) for row in db.session.execute(query)]
+
+
+def calendar_item(row) -> CalendarItem:
+    """A `labelled_ranges` row as the month grid shows it."""
+    occupied = occupied_range(row, row.reason)
+    if occupied.kind == "booking":
+        return CalendarItem(occupied, item_label("booking", row.guest_name), row.booking_status)
+    return CalendarItem(occupied, item_label(occupied.kind, reason=row.reason, platform_type=row.platform_type))
+
+
+def item_label(kind: str, guest_name: str | None = None, reason: str | None = None,
+               platform_type: str | None = None) -> str:
     """Guest names for bookings, reasons for blocks, platforms for channel holds."""
-    booking_ids = [r.booking_id for r in ranges if r.booking_id]
-    bookings = {b.id: b for b in db.session.scalars(select(Booking).where(Booking.id.in_(booking_ids)))} \
-        if booking_ids else {}
-    guests = guest_names(b.guest_id for b in bookings.values())
-    connection_ids = {r.connection_id for r in ranges if r.connection_id}
-    platforms = dict(db.session.execute(select(ChannelConnection.id, ChannelConnection.platform_type).where(
-        ChannelConnection.id.in_(connection_ids))).all()) if connection_ids else {}
-    items = []
-    for occupied in ranges:
-        if occupied.kind == "booking":
-            booking = bookings[occupied.booking_id]
-            items.append(CalendarItem(occupied, guests.get(booking.guest_id) or "Booking", booking.status))
-        elif occupied.kind == "block":
-            items.append(CalendarItem(occupied, occupied.reason or BLOCK_LABEL))
-        else:
-            items.append(CalendarItem(occupied, f"{platform_label(platforms.get(occupied.connection_id))} hold"))
-    return items
+    if kind == "booking":
+        return guest_name or "Booking"
+    if kind == "block":
+        return reason or BLOCK_LABEL
+    return f"{platform_label(platform_type)} hold"
 
 
-def overbooking_conflicts(agency_id: uuid.UUID, property_id: uuid.UUID, window: Stay) -> list[OverbookingConflict]:
-    """Conflicts of the newest feed import of each connection of the property, overlapping `window`.
+def source_label(source: str | None) -> str | None:
+    """Where a booking came from as people say it ("Booking.com"); None for a direct booking."""
+    if not source or source == "direct":
+        return None
+    return platform_label(source) if source in PLATFORM_DEFINITIONS else source.replace("_", " ").capitalize()
+
+
+def overbooking_conflicts(agency_id: uuid.UUID, property_ids: list[uuid.UUID],
+                          window: Stay) -> list[OverbookingConflict]:
+    """Conflicts of the newest feed import of each of the agency's connections, for the given
+    properties, overlapping `window`, by start date.
 
     A later import without conflicts means they were resolved, so only the newest counts.
     """
     log = ChannelSyncLog
-    latest = db.session.scalars(
-        select(log).where(log.tenant_id == agency_id, log.property_id == property_id,
-                          log.operation_type == "bookings_sync", log.details.has_key("conflicts"))
-        .order_by(log.connection_id, log.created_at.desc()).ext(distinct_on(log.connection_id)))
-    conflicts = [conflict for entry in latest for event in entry.details.get("conflicts") or []
+    newest_import = (select(log.connection_id, log.property_id, log.created_at,
+                            log.details["conflicts"].label("conflicts"))
+                     .where(log.connection_id == ChannelConnection.id, log.tenant_id == agency_id,
+                            log.operation_type == "bookings_sync", log.details.has_key("conflicts"))
+                     .order_by(log.created_at.desc()).limit(1).lateral("newest_import"))
+    latest = db.session.execute(
+        select(newest_import).select_from(ChannelConnection).join(newest_import, true())
+        .where(ChannelConnection.agency_id == agency_id, newest_import.c.property_id.in_(property_ids),
+               newest_import.c.conflicts != cast([], JSONB)))
+    conflicts = [conflict for entry in latest for event in entry.conflicts or []
                  if (conflict := parse_conflict(entry, event)) is not None]
     return sorted((c for c in conflicts if c.start_date < window.end and c.end_date > window.start),
                   key=lambda c: c.start_date)
 
 
-def parse_conflict(entry: ChannelSyncLog, event) -> OverbookingConflict | None:
+def parse_conflict(entry, event) -> OverbookingConflict | None:
     """One conflict of a log's details; an entry without readable dates is skipped, not fatal."""
     try:
         start, end = date.fromisoformat(event["start_date"]), date.fromisoformat(event["end_date"])
     except (KeyError, TypeError, ValueError):
         return None
-    return OverbookingConflict(entry.connection_id, str(event.get("uid", "")), start, end,
+    return OverbookingConflict(entry.connection_id, entry.property_id, str(event.get("uid", "")), start, end,
                                str(event.get("summary", "")), str(event.get("reason", "")), entry.created_at)

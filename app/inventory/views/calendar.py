@@ -1,17 +1,19 @@
-"""The calendar: a month grid per property; a selected free range opens a dialog to book or
-block it; blocks are created and deleted here (availability changes refresh the grid)."""
+"""The calendar: a month grid per property and the occupancy chart of all properties; a selected
+free range opens a dialog to book or block it; blocks are created and deleted here (availability
+changes refresh the grid and the chart)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from flask import render_template, request
-from pydantic import BaseModel, Field
+from flask import render_template, request, url_for
+from pydantic import BaseModel, Field, field_validator
 
 from app.inventory import service
 from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS
 from app.inventory.api.schemas import AvailabilityQuery, BlockIn
 from app.inventory.service import calendar as calendar_service
+from app.inventory.service import occupancy_chart as chart_service
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import AVAILABILITY_CHANGED, bp, close_modal
 from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, property_choices
@@ -21,7 +23,20 @@ from app.web.errors import DomainError, Forbidden
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
 from app.web.pages import agency_timezone
+from app.web.pagination import MAX_OFFSET
 from app.web.panels import load
+
+# The chart opens a little before today, so stays that just ended are still in view.
+CHART_DAYS_BEFORE_TODAY = 2
+ID_SLOT = uuid.UUID(int=0)
+
+
+def url_around_id(endpoint: str, id_name: str) -> tuple[str, str]:
+    """The URL of `endpoint` before and after its id: the chart links thousands of bars, each
+    url_for would cost more than the rest of a bar."""
+    before, _, after = url_for(endpoint, **{id_name: ID_SLOT}).partition(str(ID_SLOT))
+    return before, after
+
 
 class CalendarQuery(BaseModel):
     property_id: uuid.UUID | None = None
@@ -47,6 +62,38 @@ def calendar():
     return render_page_or_partial(
         "inventory/calendar.html", "inventory/partials/_calendar_grid.html", status=loaded.status,
         month=loaded.value, error=loaded.error, properties=properties, today=today,
+        can_book=has_role(*BOOKING_EDITORS), can_block=has_role(*BLOCK_EDITORS))
+
+
+class OccupancyQuery(BaseModel):
+    start: date | None = Field(None, ge=date(2000, 1, 1), le=date(2099, 12, 31), description="YYYY-MM-DD")
+    days: int = Field(30, description="14, 30 or 60")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    @field_validator("days")
+    @classmethod
+    def offered_window(cls, value: int) -> int:
+        if value not in chart_service.WINDOW_DAYS:
+            raise ValueError("Show 14, 30 or 60 days")
+        return value
+
+
+@bp.get("/calendar/occupancy")
+def occupancy_chart():
+    agency_id, args = current_agency_id(), request.args.to_dict()
+    today = datetime.now(agency_timezone()).date()
+
+    def fetch():
+        query = validated(OccupancyQuery, form_values(OccupancyQuery, args, ("start", "days", "offset")))
+        start = query.start or today - timedelta(days=CHART_DAYS_BEFORE_TODAY)
+        return chart_service.occupancy_chart(agency_id, start, query.days, query.offset)
+
+    loaded = load("the occupancy chart", fetch)
+    return render_page_or_partial(
+        "inventory/occupancy.html", "inventory/partials/_occupancy_chart.html", status=loaded.status,
+        chart=loaded.value, error=loaded.error, today=today, window_sizes=chart_service.WINDOW_DAYS,
+        booking_url=url_around_id("inventory.booking_detail", "booking_id"),
+        block_url=url_around_id("inventory.block_delete_confirm", "block_id"),
         can_book=has_role(*BOOKING_EDITORS), can_block=has_role(*BLOCK_EDITORS))
 
 
