@@ -16,7 +16,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.channels.views.presenters import TEMPLATE_HELPERS
 from app.web.auth import current_principal, login_redirect
-from app.web.errors import DB_UNAVAILABLE, DomainError, Forbidden, render_error
+from app.web.errors import (
+    DB_UNAVAILABLE, DomainError, Forbidden, database_busy, is_database_timeout, render_error)
 from app.web.htmx import STOP_POLLING, is_htmx, render_page_or_partial
 
 bp = Blueprint("channels", __name__)
@@ -78,6 +79,8 @@ def domain_error(exc: DomainError):
 
 @bp.errorhandler(OperationalError)
 def database_unavailable(exc: OperationalError):
+    if is_database_timeout(exc):
+        return database_busy(exc)
     current_app.logger.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
     # The session user cannot be loaded now: render as anonymous instead of failing again in a template.
     g.principal = None
