@@ -10,7 +10,7 @@ from app.auth import service
 from app.auth.forms import LoginForm
 from app.auth.service import AuthError
 from app.extensions import db, limiter
-from app.web.auth import is_failed_login
+from app.web.auth import is_failed_login, session_principal
 
 bp = Blueprint("auth", __name__)
 
@@ -54,3 +54,22 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.app_context_processor
+def user_menu_context() -> dict:
+    """The agency switcher's choices for the top bar (members of several agencies only)."""
+    if not current_user.is_authenticated:
+        return {"switchable_agencies": []}
+    agencies = service.member_agencies(current_user._get_current_object())
+    return {"switchable_agencies": agencies if len(agencies) > 1 else []}
+
+
+@bp.post("/account/agency")
+def switch_agency():
+    """Work in another of the user's agencies; ids of the old one mean nothing there, so go home."""
+    if session_principal() is None:
+        return redirect(url_for("auth.login"))
+    service.switch_agency(current_user._get_current_object(), request.form.get("agency", "")[:100])
+    db.session.commit()
+    return redirect(url_for("dashboard.index"))
