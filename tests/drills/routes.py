@@ -27,8 +27,9 @@ SAMPLE_BODIES = {
     "channels_api.purge_sync_logs": {"retention_days": 30, "confirm_phrase": "PURGE", "dry_run": True},
     "channels.trigger_sync": {"sync_type": "availability"},
     "channels.purge_sync_logs": {"retention_days": "30", "confirm_phrase": "PURGE", "dry_run": "1"},
+    "channels.resolve_conflict": {"note": "drill"},
 }
-SAMPLE_ARGUMENTS = {"action": "cancel"}
+SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).
 BLUEPRINT_ROLES = {"ops": ("admin",), "rq_dashboard": ("admin",), "channels": ("admin", "manager")}
 # Views that check roles inside (their answer depends on what the role may do there).

@@ -4,6 +4,7 @@
     logs          Sync Logs panel, Log Details, retry, Purge logs
     batches       Sync History panel, Batch Details
     channel_sync  the Channel Sync page
+    conflicts     overbooking conflicts: list and resolve actions
 
 Views parse input, call `app.channels.service`, own the single commit and
 render a page or, for htmx requests, the partial of the same context.
@@ -90,4 +91,4 @@ def database_unavailable(exc: OperationalError):
     return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
 
 
-from app.channels.views import batches, channel_sync, connections, logs  # noqa: E402,F401  (routes register)
+from app.channels.views import batches, channel_sync, conflicts, connections, logs  # noqa: E402,F401  (routes register)
