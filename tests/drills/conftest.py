@@ -136,8 +136,24 @@ def build_world(app, client, make_user, bearer):
         logs = client.get(f"/api/v1/channel-connections/{world.ids['connection_id']}/sync-logs", headers=world.headers)
         world.ids["log_id"] = logs.get_json()["logs"][0]["id"]
         world.ids["conflict_id"] = overbooking_conflict(app, world)
+        world.ids.update(team_rows(app, world))
         return world
     return build
+
+
+def team_rows(app, world: World) -> dict:
+    """The admin's membership, an open invitation and an outbox message (pages, not the API, create them)."""
+    from app.auth import team
+    from app.auth.models import TeamMember
+    from app.extensions import db
+
+    with app.app_context():
+        member = db.session.scalars(db.select(TeamMember).where(TeamMember.agency_id == world.agency.id)).one()
+        issued = team.invite(world.agency.id, f"drill-{world.agency.slug}@example.com", "staff",
+                             db.session.merge(world.admin), lambda token: f"/invitations/{token}")
+        db.session.commit()
+        return {"member_id": str(member.id), "invitation_id": str(issued.invitation.id),
+                "email_id": str(issued.email.id)}
 
 
 def overbooking_conflict(app, world: World) -> str:

@@ -14,7 +14,7 @@ from app.web.errors import LenientUuidConverter
 
 # Reachable without signing in (spec 20/50): health, login, token, API docs, static files.
 PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.login", "auth_api.issue_token",
-                    "openapi_document", "openapi_apidoc", "api_docs"}
+                    "openapi_document", "openapi_apidoc", "api_docs", "auth.accept_invitation"}
 # Public by design: feeds authenticated by the token in their URL.
 PUBLIC_PREFIXES = ("/ical/", "/feeds/")
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
@@ -28,6 +28,8 @@ SAMPLE_BODIES = {
     "channels.trigger_sync": {"sync_type": "availability"},
     "channels.purge_sync_logs": {"retention_days": "30", "confirm_phrase": "PURGE", "dry_run": "1"},
     "channels.resolve_conflict": {"note": "drill"},
+    "team.change_member_role": {"role": "manager"},
+    "team.invite_member": {"email": "drill@example.com", "role": "staff"},
 }
 SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).
