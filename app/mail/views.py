@@ -42,6 +42,7 @@ def resend_email(email_id: uuid.UUID):
     service.deliver(email.id)
     if not is_htmx():
         return redirect(url_for("mail.outbox"), 303)
-    message = "Sending again" if service.smtp_configured() else "SMTP is not configured: the message stays here"
-    return hx_response(render_template("mail/partials/_outbox_row.html", email=email),
-                       trigger=toast(message, "success" if service.smtp_configured() else "error"))
+    configured = service.smtp_configured()
+    message = "Sending again" if configured else "SMTP is not configured: the message stays here"
+    return hx_response(render_template("mail/partials/_outbox_row.html", email=email, smtp_configured=configured),
+                       trigger=toast(message, "success" if configured else "error"))

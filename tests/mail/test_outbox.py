@@ -119,7 +119,7 @@ def test_unreachable_server_fails_after_the_retries_and_can_be_sent_again(app, l
     status, attempts, sent_at, error = email_row(app, email_id)
     assert (status, attempts, sent_at) == ("failed", 3, None) and "ConnectionRefusedError" in error
     outbox = client.get("/outbox").get_data(as_text=True)
-    assert f'id="email-{email_id}"' in outbox and 'data-status="failed"' in outbox
+    assert f'id="email-{email_id}"' in outbox and 'data-status="failed"' in outbox and "Send again" in outbox
 
     url, mailbox = smtp_server()  # the server is back
     mail_config(url)
@@ -136,6 +136,7 @@ def test_without_smtp_messages_stay_readable_in_the_outbox(app, logged_in, mail_
     assert Redis.from_url(app.config["REDIS_URL"]).llen("rq:queue:default") == 0  # nothing to send with
     page = client.get("/outbox").get_data(as_text=True)
     assert 'id="outbox-no-smtp"' in page and "Your request" in page and 'data-status="pending"' in page
+    assert "Send again" not in page
     detail = client.get(f"/outbox/{email_id}").get_data(as_text=True)
     assert "Hello,\nthank you." in detail and "guest@example.com" in detail
 
