@@ -222,10 +222,3 @@ def reset_password(user: User, new: str) -> int:
     set_password(user, new)  # rotates the session nonce: every browser session ends
     return revoke_tokens(user)
 
-
-def find_user(email: str) -> User:
-    user = find_user_by_email(email)
-    if user is None:
-        raise NotFound(f"No user with e-mail {email.strip()[:100]}")
-    return user
-

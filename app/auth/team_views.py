@@ -21,7 +21,8 @@ bp = protect_pages(Blueprint("team", __name__))
 def team_context(**extra) -> dict:
     agency_id = current_agency_id()
     return {"members": team.list_members(agency_id), "invitations": team.pending_invitations(agency_id),
-            "roles": ROLES, "role_options": [(role, role.capitalize()) for role in ROLES], "me": current_principal().user.id, "values": {}, "errors": {}, "issued": None, **extra}
+            "roles": ROLES, "role_options": [(role, role.capitalize()) for role in ROLES],
+            "me": current_principal().user.id, "values": {}, "errors": {}, "issued": None, **extra}
 
 
 def invitation_link(token: str) -> str:
@@ -45,7 +46,7 @@ def invite_member():
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        return render_invite(values=values, errors=field_errors(exc), status=422)
+        return render_invite(values=values, errors=field_errors(exc), status=form_status(exc))
     deliver(issued.email.id)
     return render_invite(issued=issued, trigger=toast(f"Invitation for {issued.invitation.email} created"))
 

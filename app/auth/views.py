@@ -115,7 +115,8 @@ def change_password():
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"], deduct_when=lambda r: r.status_code == 422)
+@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 422)  # password guesses of existing users
 def accept_invitation(token: str):
     """The one-time link of an invitation: set a password (or confirm an existing account) and join."""
     invitation = team.open_invitation(token)

@@ -80,7 +80,8 @@ def test_invitation_errors_revoke_and_expiry(app, logged_in, make_user):
 
     admin = logged_in("admin")
     member = make_user("staff", agency=admin.user.agency)
-    assert invite(admin, member.email).status_code == 422  # already an active member
+    taken = invite(admin, member.email)
+    assert taken.status_code == 409 and "already an active member" in taken.get_data(as_text=True)
     bad = invite(admin, "x@example.com", role="emperor")
     assert bad.status_code == 422 and 'id="invite-role-error"' in bad.get_data(as_text=True)
     first = link_of(invite(admin, "twice@example.com"))

@@ -123,7 +123,8 @@ def list_conflicts(agency_id: uuid.UUID, status: str = "open", connection_id: uu
                    limit: int = 50, offset: int = 0) -> tuple[list[ConflictView], int]:
     """One page of the agency's conflicts (open: soonest first; others: newest decision first) and the total."""
     if status not in STATUS_FILTERS:
-        raise ValidationFailed.field("status", f"Status must be one of: {', '.join(STATUS_FILTERS)}", loc_prefix="query")
+        raise ValidationFailed.field("status", f"Status must be one of: {', '.join(STATUS_FILTERS)}",
+                                     loc_prefix="query")
     query = conflict_query(agency_id)
     if STATUS_FILTERS[status]:
         query = query.where(ChannelConflict.status.in_(STATUS_FILTERS[status]))
@@ -230,9 +231,9 @@ def accept_channel_stay(conflict: ChannelConflict, actor_id: uuid.UUID) -> None:
         raise Conflict("Only a conflict with a local booking can be accepted; "
                        "free the dates first or resolve it on the channel")
     connection = db.session.get(ChannelConnection, conflict.connection_id)
-    platform = platform_label(connection.platform_type)
-    inventory.cancel_booking(conflict.agency_id, conflict.collided_source_id,
-                             reason=f"Overbooking: replaced by the {platform} reservation {conflict.external_uid}"[:500],
+    reason = f"Overbooking: replaced by the {platform_label(connection.platform_type)} reservation " \
+             f"{conflict.external_uid}"
+    inventory.cancel_booking(conflict.agency_id, conflict.collided_source_id, reason=reason[:NOTE_MAX_LENGTH],
                              actor_id=actor_id)
     inventory.upsert_channel_hold(conflict.agency_id, conflict.property_id, conflict.connection_id,
                                   conflict.external_uid, conflict.start_date, conflict.end_date)

@@ -128,9 +128,10 @@ def labelled(ranges: list[OccupiedRange]) -> list[CalendarItem]:
 def overbooking_conflicts(agency_id: uuid.UUID, property_id: uuid.UUID, window: Stay) -> list[OverbookingConflict]:
     """Open conflicts of the property overlapping `window`, soonest first (resolved ones are not marked)."""
     rows = db.session.scalars(
-        select(ChannelConflict).where(ChannelConflict.agency_id == agency_id, ChannelConflict.property_id == property_id,
-                                      ChannelConflict.status == "open", ChannelConflict.start_date < window.end,
-                                      ChannelConflict.end_date > window.start)
+        select(ChannelConflict).where(
+            ChannelConflict.agency_id == agency_id, ChannelConflict.property_id == property_id,
+            ChannelConflict.status == "open", ChannelConflict.start_date < window.end,
+            ChannelConflict.end_date > window.start)
         .order_by(ChannelConflict.start_date))
     return [OverbookingConflict(row.connection_id, row.external_uid, row.start_date, row.end_date, row.summary,
                                 row.reason, row.last_seen_at) for row in rows]
