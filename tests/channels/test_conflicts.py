@@ -164,3 +164,33 @@ def test_conflicts_are_agency_scoped_and_for_admins_and_managers(app, lane, logg
     assert 'id="dashboard-conflicts"' not in staff.get("/").get_data(as_text=True)
     assert client.get(f"/conflicts/{client.conflict.id}/resolve/bogus").status_code == 404
     assert conflict_state(app, client.conflict.id)[0] == "open"
+
+
+def test_json_api_lists_and_resolves_conflicts(app, lane, bearer, client, make_user):
+    owner = lane("admin")
+    headers = bearer(owner.user)
+    listed = client.get("/api/v1/channel-conflicts/", headers=headers)
+    assert listed.status_code == 200
+    [item] = listed.get_json()["items"]
+    assert (item["id"], item["status"], item["property_name"]) == (str(owner.conflict.id), "open", "Haus Seeblick")
+    assert item["collided_with"].startswith("Booking: Anna Schmidt")
+    assert item["collided_booking_id"] == str(owner.booking.id)
+    assert listed.get_json()["total"] == 1
+    assert client.get("/api/v1/channel-conflicts/?status=resolved", headers=headers).get_json()["items"] == []
+    assert client.get("/api/v1/channel-conflicts/?status=maybe", headers=headers).status_code == 422
+
+    url = f"/api/v1/channel-conflicts/{owner.conflict.id}/resolve"
+    missing_note = client.post(url, headers=headers, json={"resolution": "ignore"})
+    assert missing_note.status_code == 422 and missing_note.get_json()["detail"][0]["loc"] == ["body", "note"]
+    assert client.post(url, headers=headers, json={"resolution": "shrug"}).status_code == 422
+    staff = make_user("staff", agency=owner.user.agency)
+    assert client.post(url, headers=bearer(staff), json={"resolution": "accept"}).status_code == 403
+    stranger = make_user("admin")
+    assert client.post(url, headers=bearer(stranger), json={"resolution": "accept"}).status_code == 404
+
+    accepted = client.post(url, headers=headers, json={"resolution": "accept", "note": "Airbnb pays more"})
+    body = accepted.get_json()
+    assert accepted.status_code == 200 and body["status"] == "accepted" and body["resolved_by"] == owner.user.email
+    assert body["resolution_note"] == "Airbnb pays more" and body["resolved_at"]
+    again = client.post(url, headers=headers, json={"resolution": "ignore", "note": "x"})
+    assert (again.status_code, again.get_json()) == (409, {"detail": "This conflict is already resolved"})

@@ -28,6 +28,7 @@ SAMPLE_BODIES = {
     "channels.trigger_sync": {"sync_type": "availability"},
     "channels.purge_sync_logs": {"retention_days": "30", "confirm_phrase": "PURGE", "dry_run": "1"},
     "channels.resolve_conflict": {"note": "drill"},
+    "channels_api.resolve_conflict": {"resolution": "ignore", "note": "drill"},
     "team.change_member_role": {"role": "manager"},
     "team.invite_member": {"email": "drill@example.com", "role": "staff"},
 }
