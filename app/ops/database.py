@@ -62,7 +62,7 @@ def schema_problem(revision: str | None) -> str | None:
         return None
     if is_known_revision(revision):
         return f"behind head (database revision {revision}, code head {head}). Run: flask db upgrade"
-    return f"database revision {revision} is unknown to this code (head {head}); is an older version deployed?"
+    return f"database revision {revision} is not one of this code's migrations (head {head})"
 
 
 class DatabaseMonitor:

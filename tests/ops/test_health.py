@@ -156,6 +156,12 @@ def test_readiness_reports_schema_behind_head(app, client):
         assert f"behind head (database revision {previous}, code head {head})" in component["error"]
         assert component["error"].endswith("Run: flask db upgrade")
         assert client.head("/health/ready").status_code == 503
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dfeedbeef'")
+        unknown = client.get("/health/ready")
+        assert unknown.status_code == 503
+        assert "f00dfeedbeef is not one of this code's migrations" in unknown.get_json()["components"]["db"]["error"]
     finally:
         with app.app_context():
             with db.engine.begin() as conn:
