@@ -26,7 +26,8 @@ class Module:
 
 MODULES = (
     Module("health", ("app.ops.health:bp",)),
-    Module("auth", ("app.auth.views:bp", "app.auth.api:bp")),
+    Module("auth", ("app.auth.views:bp", "app.auth.api:bp", "app.auth.team_views:bp")),
+    Module("mail", ("app.mail.views:bp",), depends_on=("auth",)),
     Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth", "inventory")),
     Module("inventory", ("app.inventory.api:bp", "app.inventory.views:bp"), depends_on=("auth",)),
     Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),

@@ -91,3 +91,35 @@ def seed_overlap_rows(conn) -> dict:
     conn.execute("""INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind, source_id)
                     VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06', 'booking', gen_random_uuid())""", ids)
     return ids
+
+
+def event(uid: str, start: str, end: str) -> dict:
+    """A conflict as an iCal import writes it into its log's details."""
+    return {"uid": uid, "start_date": start, "end_date": end, "summary": "Airbnb",
+            "reason": "Property is already booked for these dates"}
+
+
+def test_conflicts_of_the_newest_import_are_carried_over(empty_database, redis_url):
+    """The conflicts table starts with the conflicts each connection's newest import recorded."""
+    from app import create_app
+
+    app = create_app(build_config(empty_database, redis_url))
+    with app.app_context():
+        upgrade(revision="5b1e0c7d2a94")
+        with psycopg.connect(empty_database, autocommit=True) as conn:
+            ids = seed_overlap_rows(conn)
+            ids["c"] = conn.execute("""INSERT INTO channel_connections (agency_id, property_id, platform_type)
+                                       VALUES (%(a)s, %(p)s, 'airbnb') RETURNING id""", ids).fetchone()[0]
+            for minutes_ago, conflicts in ((30, [event("old", "2030-02-01", "2030-02-03")]),
+                                           (5, [event("new", "2030-03-01", "2030-03-04"),
+                                                event("broken", "soon", "2030-03-04")])):
+                conn.execute("""INSERT INTO channel_sync_logs (tenant_id, connection_id, property_id, operation_type,
+                                status, details, created_at) VALUES (%(a)s, %(c)s, %(p)s, 'bookings_sync', 'failed',
+                                %(details)s, now() - make_interval(mins => %(ago)s))""",
+                             {**ids, "details": psycopg.types.json.Jsonb({"conflicts": conflicts}), "ago": minutes_ago})
+        upgrade()
+        with psycopg.connect(empty_database) as conn:
+            rows = conn.execute("SELECT external_uid, start_date::text, end_date::text, status, property_id "
+                                "FROM channel_conflicts").fetchall()
+        assert rows == [("new", "2030-03-01", "2030-03-04", "open", ids["p"])]
+        app.extensions["sqlalchemy"].engine.dispose()

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.auth import service
+from app.auth.models import Agency
 from app.auth.service import AuthError
 from app.extensions import db, limiter
 from app.web.api import ApiResponse, api_blueprint, spec
@@ -16,12 +17,16 @@ bp = api_blueprint("auth_api", __name__, public=True)
 class TokenIn(BaseModel):
     email: str
     password: str
+    agency: str | None = Field(None, min_length=1, max_length=100,
+                               description="Slug of the agency the token works in (for members of several "
+                                           "agencies); default: the user's current agency")
 
 
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+    agency: str
 
 
 class Detail(BaseModel):
@@ -30,15 +35,20 @@ class Detail(BaseModel):
 
 @bp.post("/auth/token")
 @limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], deduct_when=is_failed_login)
-@spec.validate(json=TokenIn, resp=ApiResponse(HTTP_200=TokenOut, HTTP_401=Detail, HTTP_429=Detail),
-               tags=["auth"], security={})
+@spec.validate(json=TokenIn, resp=ApiResponse(HTTP_200=TokenOut, HTTP_401=Detail, HTTP_404=Detail,
+                                               HTTP_429=Detail), tags=["auth"], security={})
 def issue_token(json: TokenIn):
-    """Exchange email and password for a bearer token (default lifetime 1 hour)."""
+    """Exchange email and password for a bearer token (default lifetime 1 hour).
+
+    Members of several agencies choose the token's agency with `agency` (its slug); an agency the
+    user is not an active member of answers 404 {"detail": "Agency not found"}.
+    """
     user = service.authenticate(json.email, json.password)
     ttl = current_app.config["API_TOKEN_TTL_SECONDS"]
-    raw, _ = service.issue_token(user, ttl)
+    raw, token = service.issue_token(user, ttl, json.agency)
     db.session.commit()
-    return {"access_token": raw, "token_type": "bearer", "expires_in": ttl}
+    agency = db.session.get(Agency, token.agency_id)
+    return {"access_token": raw, "token_type": "bearer", "expires_in": ttl, "agency": agency.slug}
 
 
 @bp.delete("/auth/token")

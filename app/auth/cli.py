@@ -1,12 +1,13 @@
-"""`flask create-user`."""
+"""`flask create-user` and `flask reset-password`."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
-from app.auth import service
+from app.auth import service, team
 from app.auth.models import ROLES
 from app.extensions import db
+from app.web.errors import DomainError
 
 
 @click.command("create-user")
@@ -24,3 +25,22 @@ def create_user_command(email: str, agency_slug: str, role: str, password: str) 
     user = service.create_user(email, password, agency, role)
     db.session.commit()
     click.echo(f"User {user.email} is {role} of agency {agency.slug}")
+
+
+@click.command("reset-password")
+@click.argument("email")
+@click.option("--password", envvar="USER_PASSWORD", prompt="New password", hide_input=True,
+              confirmation_prompt=True, help="Or set USER_PASSWORD.")
+@with_appcontext
+def reset_password_command(email: str, password: str) -> None:
+    """Set a user's password; all their browser sessions and API tokens end."""
+    user = service.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with e-mail {email}")
+    try:
+        team.check_new_password(password, password)
+    except DomainError as exc:
+        raise click.BadParameter(exc.detail[0]["msg"], param_hint="--password") from None
+    revoked = team.reset_password(user, password)
+    db.session.commit()
+    click.echo(f"Password of {user.email} reset; their sessions ended and {revoked} API token(s) were revoked")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import ROLES, Agency, ApiToken, TeamMember, User
 from app.extensions import db
-from app.web.errors import DomainError
+from app.web.errors import DomainError, NotFound
 
 password_hasher = PasswordHasher()  # argon2id with the library's current parameters
 
@@ -133,6 +133,31 @@ def active_membership(user: User, agency_id: uuid.UUID | None = None) -> TeamMem
     return None if agency_id else (memberships[0] if memberships else None)
 
 
+AGENCY_NOT_FOUND = "Agency not found"
+
+
+def member_agencies(user: User) -> list[Agency]:
+    """The agencies the user is an active member of, by name (the agency switcher's choices)."""
+    return sorted((m.agency for m in user.memberships if m.is_active), key=lambda agency: agency.name.lower())
+
+
+def membership_by_slug(user: User, agency_slug: str) -> TeamMember:
+    """The user's active membership of the agency with this slug. Raises NotFound for any other
+    agency, existing or not, so slugs do not leak."""
+    for membership in user.memberships:
+        if membership.is_active and membership.agency.slug == agency_slug:
+            return membership
+    raise NotFound(AGENCY_NOT_FOUND)
+
+
+def switch_agency(user: User, agency_slug: str) -> Agency:
+    """Make the agency the user's current one (pages work in it from the next request). Raises NotFound."""
+    membership = membership_by_slug(user, agency_slug)
+    user.last_active_agency_id = membership.agency_id
+    db.session.flush()
+    return membership.agency
+
+
 def principal_for(user: User, agency_id: uuid.UUID | None = None,
                   token_id: uuid.UUID | None = None) -> Principal | None:
     membership = active_membership(user, agency_id)
@@ -148,9 +173,13 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(user: User, ttl_seconds: int) -> tuple[str, ApiToken]:
-    """Return the raw token (shown once) and its stored, hashed row."""
-    membership = active_membership(user)
+def issue_token(user: User, ttl_seconds: int, agency_slug: str | None = None) -> tuple[str, ApiToken]:
+    """Return the raw token (shown once) and its stored, hashed row.
+
+    The token works in the agency `agency_slug` (NotFound unless the user is an active member),
+    else in the user's current agency.
+    """
+    membership = membership_by_slug(user, agency_slug) if agency_slug else active_membership(user)
     if membership is None:
         raise AuthError(INVALID_CREDENTIALS)
     raw = secrets.token_urlsafe(32)

@@ -1,4 +1,4 @@
-"""Login and logout pages (flask-login sessions)."""
+"""Login and logout, the agency switcher, the own password change and accepting an invitation."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,11 +6,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import service
+from app.auth import service, team
 from app.auth.forms import LoginForm
+from app.auth.models import Agency
 from app.auth.service import AuthError
 from app.extensions import db, limiter
-from app.web.auth import is_failed_login
+from app.web.auth import is_failed_login, login_redirect, session_principal
+from app.web.errors import DomainError
+from app.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -29,7 +32,7 @@ def safe_next_url(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"], deduct_when=is_failed_login)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
-    if current_user.is_authenticated and request.method == "GET":
+    if request.method == "GET" and session_principal() is not None:
         return redirect(safe_next_url(form.next.data))
     error = None
     if form.validate_on_submit():
@@ -39,11 +42,20 @@ def login():
             error = exc.detail
         else:
             db.session.commit()
-            session.clear()  # fresh session (and CSRF token) at login: no fixation
-            login_user(user)
+            if service.active_membership(user) is None:
+                return render_template("auth/login.html", form=form, error=NO_MEMBERSHIP), 403
+            start_session(user)
             return redirect(safe_next_url(form.next.data))
     status = 401 if error else (422 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
+
+
+NO_MEMBERSHIP = "Your account is not an active member of any agency. Ask your agency's admin to add you again."
+
+
+def start_session(user) -> None:
+    session.clear()  # fresh session (and CSRF token) at login: no fixation
+    login_user(user)
 
 
 @bp.post("/logout")
@@ -54,3 +66,73 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+ADMIN_MENU = (("Team", "team.team_page"), ("Outbox", "mail.outbox"))
+
+
+@bp.app_context_processor
+def user_menu_context() -> dict:
+    """The user menu: the agency switcher's choices (members of several agencies) and the admins' pages."""
+    principal = session_principal() if current_user.is_authenticated else None
+    if principal is None:
+        return {"switchable_agencies": [], "admin_menu": []}
+    agencies = service.member_agencies(current_user._get_current_object())
+    admin_menu = [(label, url_for(endpoint)) for label, endpoint in ADMIN_MENU
+                  if principal.is_admin and endpoint in current_app.view_functions]
+    return {"switchable_agencies": agencies if len(agencies) > 1 else [], "admin_menu": admin_menu}
+
+
+@bp.post("/account/agency")
+def switch_agency():
+    """Work in another of the user's agencies; ids of the old one mean nothing there, so go home."""
+    if session_principal() is None:
+        return redirect(url_for("auth.login"))
+    service.switch_agency(current_user._get_current_object(), request.form.get("agency", "")[:100])
+    db.session.commit()
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    """Every user changes their own password; all their other sessions and API tokens end."""
+    if session_principal() is None:
+        return login_redirect()
+    errors, done = {}, False
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        try:
+            team.change_password(user, request.form.get("current_password", ""),
+                                 request.form.get("new_password", ""), request.form.get("new_password_confirm", ""))
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            errors = field_errors(exc)
+        else:
+            start_session(user)  # this browser stays signed in with the new session nonce
+            done = True
+    return render_template("auth/password.html", errors=errors, done=done), 422 if errors else 200
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 422)  # password guesses of existing users
+def accept_invitation(token: str):
+    """The one-time link of an invitation: set a password (or confirm an existing account) and join."""
+    invitation = team.open_invitation(token)
+    existing = service.find_user_by_email(invitation.email) is not None
+    errors = {}
+    if request.method == "POST":
+        try:
+            user = team.accept_invitation(token, request.form.get("password", ""),
+                                          request.form.get("password_confirm", ""),
+                                          request.form.get("display_name", ""))
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            errors = field_errors(exc)
+        else:
+            start_session(user)
+            return redirect(url_for("dashboard.index"), 303)
+    return render_template("auth/invitation.html", invitation=invitation, existing=existing, errors=errors,
+                           agency=db.session.get(Agency, invitation.agency_id)), 422 if errors else 200

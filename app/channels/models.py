@@ -90,3 +90,43 @@ class ChannelRate(db.Model):
     date: Mapped[date] = mapped_column(primary_key=True)
     nightly_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     min_stay: Mapped[int | None]
+
+
+CONFLICT_STATUSES = ("open", "accepted", "resolved_on_channel", "ignored", "cleared")
+COLLIDED_KINDS = ("booking", "block", "channel_hold")
+
+
+class ChannelConflict(db.Model):
+    """An overbooking conflict: a channel event an import could not hold because the dates were taken.
+
+    Recorded by the iCal import next to the log's `details.conflicts`; one row per
+    (connection, event uid, dates). `open` until an operator resolves it (accepted: the local
+    booking was cancelled and the channel's stay held; resolved_on_channel; ignored, with a note)
+    or a later import no longer meets it (cleared).
+    """
+    __tablename__ = "channel_conflicts"
+    __table_args__ = (
+        CheckConstraint(f"status IN {CONFLICT_STATUSES}", name="status"),
+        CheckConstraint(f"collided_kind IN {COLLIDED_KINDS}", name="collided_kind"),
+        CheckConstraint("end_date > start_date", name="dates_ordered"),
+        Index("uq_channel_conflicts_event", "connection_id", "external_uid", "start_date", "end_date", unique=True),
+        Index("ix_channel_conflicts_agency_status", "agency_id", "status", "start_date"),
+    )
+    id: Mapped[uuid.UUID] = uuid_pk()
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    connection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channel_connections.id", ondelete="CASCADE"))
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    sync_log_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("channel_sync_logs.id", ondelete="SET NULL"))
+    external_uid: Mapped[str]
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    summary: Mapped[str] = mapped_column(server_default="", default="")
+    reason: Mapped[str] = mapped_column(server_default="", default="")
+    collided_kind: Mapped[str | None]
+    collided_source_id: Mapped[uuid.UUID | None]
+    status: Mapped[str] = mapped_column(server_default="open", default="open")
+    resolution_note: Mapped[str | None]
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime] = created_at()  # declared first: the next line shadows the helper
+    created_at: Mapped[datetime] = created_at()

@@ -1,6 +1,6 @@
 """The dashboard (the landing page after login): today's arrivals and departures, occupancy of
 the next 30 days, and for admins and managers the channel manager's trouble spots (failed sync
-operations of the last 24 h, connections never synced or stale).
+operations of the last 24 h, connections never synced or stale, open overbooking conflicts).
 
 Each panel loads on its own: one failing query shows that panel's error state, not an error page.
 """
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, current_app
 
 from app.channels import service as channels
+from app.channels.service import conflicts
 from app.inventory.service import Stay, overview
 from app.ops import service
 from app.web.auth import current_agency_id, protect_pages
@@ -30,6 +31,7 @@ def channel_panels(agency_id: uuid.UUID, now: datetime) -> dict:
         return {"show_channels": False}
     return {"show_channels": True, "stale_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
             "failed": load("failed sync operations", lambda: service.failed_operations(agency_id, now - FAILED_WINDOW)),
+            "conflicts": load("overbooking conflicts", lambda: conflicts.list_conflicts(agency_id, "open", limit=5)),
             "stale": load("connections", lambda: stale_first(channels.stale_connections(agency_id)))}
 
 

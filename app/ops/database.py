@@ -26,10 +26,20 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @lru_cache(maxsize=1)
-def code_head_revision() -> str:
+def migration_scripts() -> ScriptDirectory:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
+
+
+@lru_cache(maxsize=1)
+def code_head_revision() -> str:
+    return migration_scripts().get_current_head()
+
+
+def is_known_revision(revision: str) -> bool:
+    """True when the code's migrations contain `revision` (then the database is behind head)."""
+    return any(script.revision == revision for script in migration_scripts().walk_revisions())
 
 
 def ping_database() -> None:
@@ -48,9 +58,11 @@ def schema_problem(revision: str | None) -> str | None:
     head = code_head_revision()
     if revision is None:
         return "no alembic_version table (schema not installed)"
-    if revision != head:
-        return f"database revision {revision} differs from code head {head}"
-    return None
+    if revision == head:
+        return None
+    if is_known_revision(revision):
+        return f"behind head (database revision {revision}, code head {head}). Run: flask db upgrade"
+    return f"database revision {revision} is not one of this code's migrations (head {head})"
 
 
 class DatabaseMonitor:

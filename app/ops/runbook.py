@@ -57,6 +57,14 @@ INCIDENTS = (
          "Never bypass: the database exclusion constraints reject every double booking"),
     ),
     Incident(
+        "database-busy", "503: Database busy (lock or statement timeout)",
+        ("API answers 503 {\"error\": \"database_busy\"} with a Retry-After header",),
+        ("A request waited longer than DB_LOCK_TIMEOUT_MS for a lock, or ran longer than DB_STATEMENT_TIMEOUT_MS",
+         "A long migration, a manual transaction left open, or a slow query holds the rows"),
+        ("Retry after the Retry-After seconds: nothing was written",
+         "If it persists, look for long transactions in pg_stat_activity and end them"),
+    ),
+    Incident(
         "schema-out-of-date", "503: Database schema out of date",
         ("API answers 503 {\"error\": \"schema_out_of_date\"}",
          "/health/ready: db component down with \"schema out of date\""),

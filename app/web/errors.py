@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
@@ -19,6 +19,14 @@ from werkzeug.routing import BaseConverter
 log = logging.getLogger(__name__)
 
 DB_UNAVAILABLE = {"error": "service_unavailable", "message": "Database is temporarily unavailable."}
+# lock_not_available (lock_timeout) and query_canceled (statement_timeout): the request gave up
+# waiting instead of hanging (spec 50); the same request usually succeeds a moment later.
+TIMEOUT_SQLSTATES = frozenset({"55P03", "57014"})
+DB_BUSY_RETRY_AFTER_SECONDS = 2
+DB_BUSY = {"error": "database_busy",
+           "message": "The database is busy (lock or statement timeout); nothing was changed. "
+                      f"Please retry in {DB_BUSY_RETRY_AFTER_SECONDS} seconds.",
+           "retry_after": DB_BUSY_RETRY_AFTER_SECONDS}
 FRIENDLY_MESSAGES = {
     401: "Session expired. Please reload and log in again.",
     403: "Not authorized to perform this action.",
@@ -117,6 +125,18 @@ def schema_out_of_date(what: str) -> ServiceUnavailable:
         f"Database schema not installed or out of date: {what}. Run: flask db upgrade")
 
 
+def is_database_timeout(exc: Exception) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in TIMEOUT_SQLSTATES
+
+
+def database_busy(exc: DBAPIError):
+    """503 with Retry-After for a lock or statement timeout (JSON, page or banner)."""
+    log.warning("Database timeout on %s %s: %s", request.method, request.path, str(exc.orig).splitlines()[0])
+    response = make_response(render_error(503, DB_BUSY, title="Database busy"))
+    response.headers["Retry-After"] = str(DB_BUSY_RETRY_AFTER_SECONDS)
+    return response
+
+
 def render_error(status: int, payload: dict, title: str | None = None):
     if is_api_request():
         return payload, status
@@ -162,6 +182,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
+        if is_database_timeout(exc):
+            return database_busy(exc)
         log.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
         if "_login_user" not in g:
             # the session's user could not be loaded: render the outage page for an anonymous

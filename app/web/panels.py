@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.web.errors import FRIENDLY_MESSAGES, DomainError
+from app.web.errors import DB_BUSY, FRIENDLY_MESSAGES, DomainError, is_database_timeout
 from app.web.forms import for_people
 from app.web.forms import form_values, validated
 
@@ -53,7 +53,8 @@ def load(what: str, fetch: Callable[[], T]) -> Loaded[T]:
     except SQLAlchemyError as exc:
         db.session.rollback()  # the failed statement aborted the transaction; later panels need a clean one
         log.warning("Loading %s failed: %s", what, str(getattr(exc, "orig", exc)).splitlines()[0][:200])
-        return Loaded(error=f"Could not load {what}. {FRIENDLY_MESSAGES[503]}", status=503)
+        hint = DB_BUSY["message"] if is_database_timeout(exc) else FRIENDLY_MESSAGES[503]
+        return Loaded(error=f"Could not load {what}. {hint}", status=503)
 
 
 def load_list(what: str, query_model: type[Q], args: Mapping[str, str], fetch: Callable[[Q], T],

@@ -105,7 +105,7 @@ def gunicorn(app, app_config):
 
 
 @pytest.fixture
-def build_world(client, make_user, bearer):
+def build_world(app, client, make_user, bearer):
     """An agency with an admin and one of each resource, created through the API."""
     def build() -> World:
         admin = make_user("admin")
@@ -135,8 +135,40 @@ def build_world(client, make_user, bearer):
         world.ids["batch_id"] = sync.get_json()["batch_id"]
         logs = client.get(f"/api/v1/channel-connections/{world.ids['connection_id']}/sync-logs", headers=world.headers)
         world.ids["log_id"] = logs.get_json()["logs"][0]["id"]
+        world.ids["conflict_id"] = overbooking_conflict(app, world)
+        world.ids.update(team_rows(app, world))
         return world
     return build
+
+
+def team_rows(app, world: World) -> dict:
+    """The admin's membership, an open invitation and an outbox message (pages, not the API, create them)."""
+    from app.auth import team
+    from app.auth.models import TeamMember
+    from app.extensions import db
+
+    with app.app_context():
+        member = db.session.scalars(db.select(TeamMember).where(TeamMember.agency_id == world.agency.id)).one()
+        issued = team.invite(world.agency.id, f"drill-{world.agency.slug}@example.com", "staff",
+                             db.session.merge(world.admin), lambda token: f"/invitations/{token}")
+        db.session.commit()
+        return {"member_id": str(member.id), "invitation_id": str(issued.invitation.id),
+                "email_id": str(issued.email.id)}
+
+
+def overbooking_conflict(app, world: World) -> str:
+    """An open conflict of the world's connection (recorded by iCal imports; no API creates one)."""
+    from app.channels.models import ChannelConflict
+    from app.extensions import db
+
+    with app.app_context():
+        conflict = ChannelConflict(agency_id=world.agency.id, connection_id=world.ids["connection_id"],
+                                   property_id=world.ids["property_id"], external_uid="drill-evt",
+                                   start_date=day(10), end_date=day(12), collided_kind="booking",
+                                   collided_source_id=world.ids["booking_id"])
+        db.session.add(conflict)
+        db.session.commit()
+        return str(conflict.id)
 
 
 class Figures:

@@ -14,7 +14,7 @@ from app.web.errors import LenientUuidConverter
 
 # Reachable without signing in (spec 20/50): health, login, token, API docs, static files.
 PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.login", "auth_api.issue_token",
-                    "openapi_document", "openapi_apidoc", "api_docs"}
+                    "openapi_document", "openapi_apidoc", "api_docs", "auth.accept_invitation"}
 # Public by design: feeds authenticated by the token in their URL.
 PUBLIC_PREFIXES = ("/ical/", "/feeds/")
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
@@ -27,8 +27,12 @@ SAMPLE_BODIES = {
     "channels_api.purge_sync_logs": {"retention_days": 30, "confirm_phrase": "PURGE", "dry_run": True},
     "channels.trigger_sync": {"sync_type": "availability"},
     "channels.purge_sync_logs": {"retention_days": "30", "confirm_phrase": "PURGE", "dry_run": "1"},
+    "channels.resolve_conflict": {"note": "drill"},
+    "channels_api.resolve_conflict": {"resolution": "ignore", "note": "drill"},
+    "team.change_member_role": {"role": "manager"},
+    "team.invite_member": {"email": "drill@example.com", "role": "staff"},
 }
-SAMPLE_ARGUMENTS = {"action": "cancel"}
+SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).
 BLUEPRINT_ROLES = {"ops": ("admin",), "rq_dashboard": ("admin",), "channels": ("admin", "manager")}
 # Views that check roles inside (their answer depends on what the role may do there).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from tests.factories import day, hx
 from tests.inventory.test_views import is_fragment, text
@@ -32,18 +32,18 @@ def channel_connection(app, prop):
         return connection.id
 
 
-def import_log(app, prop, connection_id, conflicts: list, minutes_ago: int):
-    """A bookings sync log as the channel manager's iCal import records it."""
-    from app.channels.models import ChannelSyncLog
+def record_conflict(app, prop, connection_id, start, end, summary: str):
+    """An open overbooking conflict as the channel manager's iCal import records it; returns its id."""
+    from app.channels.models import ChannelConflict
     from app.extensions import db
 
-    at = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
     with app.app_context():
-        db.session.add(ChannelSyncLog(
-            tenant_id=prop.agency_id, connection_id=connection_id, property_id=prop.id,
-            operation_type="bookings_sync", status="failed" if conflicts else "success", created_at=at,
-            details={"imported": 1, "conflicts": conflicts}))
+        conflict = ChannelConflict(agency_id=prop.agency_id, connection_id=connection_id, property_id=prop.id,
+                                   external_uid="evt-9", start_date=start, end_date=end, summary=summary,
+                                   reason="Property is already booked for these dates")
+        db.session.add(conflict)
         db.session.commit()
+        return conflict.id
 
 
 def test_month_grid_shows_bookings_blocks_and_holds(app, logged_in, make_property, make_booking):
@@ -89,21 +89,24 @@ def test_month_navigation_and_partial(logged_in, make_property):
     assert is_fragment(partial, '<section id="calendar-grid"') and "February 2027" in text(partial)
 
 
-def test_overbooking_conflicts_of_the_latest_import_are_highlighted(app, logged_in, make_property):
+def test_open_overbooking_conflicts_are_highlighted(app, logged_in, make_property):
+    from app.channels.models import ChannelConflict
+    from app.extensions import db
+
     client = logged_in("manager")
     prop = make_property(client.user.agency)
     start = day(40).replace(day=8)
     connection_id = channel_connection(app, prop)
-    conflict = {"uid": "evt-9", "start_date": str(start), "end_date": str(start + timedelta(days=2)),
-                "summary": "Airbnb (HMX42)", "reason": "Property is already booked for these dates"}
-    import_log(app, prop, connection_id, [conflict, {"uid": "broken", "start_date": "soon"}], minutes_ago=10)
+    conflict_id = record_conflict(app, prop, connection_id, start, start + timedelta(days=2), "Airbnb (HMX42)")
     url = f"/calendar?property_id={prop.id}&month={month_of(start)}"
     body = text(client.get(url))
     assert 'id="calendar-conflicts"' in body and "Airbnb (HMX42)" in body
     assert "conflict" in cell(body, start).split('class="')[1].split('"')[0]
     assert "conflict" not in cell(body, start + timedelta(days=2)).split('class="')[1].split('"')[0]
-    import_log(app, prop, connection_id, [], minutes_ago=1)  # the next import got through: resolved
-    assert 'id="calendar-conflicts"' not in text(client.get(url))
+    with app.app_context():
+        db.session.get(ChannelConflict, conflict_id).status = "resolved_on_channel"
+        db.session.commit()
+    assert 'id="calendar-conflicts"' not in text(client.get(url))  # resolved: no longer marked
 
 
 def test_calendar_empty_and_error_states(logged_in, make_property):

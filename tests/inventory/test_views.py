@@ -210,7 +210,7 @@ def test_bookings_list_empty_and_error_states(logged_in, make_property, impatien
     with table_locked(database_url, "bookings"):
         response = locked_out.get("/bookings")
     assert response.status_code == 503 and "<html" in text(response)
-    assert re.search(r'id="booking-table".*Could not load bookings\. Service temporarily unavailable', text(response),
+    assert re.search(r'id="booking-table".*Could not load bookings\. The database is busy', text(response),
                      re.S)
 
 

@@ -176,3 +176,43 @@ def test_import_anyway_in_the_back_office_explains_confirms_and_releases(ical_se
     assert logs[0]["status"] == "success" and logs[0]["details"]["confirm_feed_shrink"] is True
     assert logs[0]["details"]["retry_of"] == log_id and logs[0]["details"]["released"] == 2
     assert holds(connection) == {"a": (day(3), day(5))}
+
+
+@pytest.fixture
+def conflict_rows(app):
+    """The connection's conflict records as {uid: (status, collided_kind, collided_source_id)}."""
+    from app.channels.models import ChannelConflict
+    from app.extensions import db
+
+    def read(connection) -> dict:
+        with app.app_context():
+            rows = db.session.scalars(select(ChannelConflict).where(ChannelConflict.connection_id == connection.id))
+            return {row.external_uid: (row.status, row.collided_kind, row.collided_source_id) for row in rows}
+    return read
+
+
+def test_conflicts_are_recorded_cleared_and_reopened(ical_setup, feed, import_feed, make_range, conflict_rows, app):
+    from app.extensions import db
+    from app.inventory.models import InventoryRange
+
+    _, headers, prop, connection = ical_setup
+    booking = make_range(prop, day(10), day(14))
+    feed(("clash", day(12), day(15)), ("fine", day(20), day(22)))
+    log = import_feed(headers, connection)
+    assert log["details"]["conflicts"][0]["uid"] == "clash"  # the log keeps its record as before
+    assert conflict_rows(connection) == {"clash": ("open", "booking", booking.source_id)}
+    import_feed(headers, connection)
+    assert conflict_rows(connection) == {"clash": ("open", "booking", booking.source_id)}  # one row per event
+
+    with app.app_context():  # someone freed the dates: the next import holds the event and clears the conflict
+        db.session.get(InventoryRange, booking.id).state = "released"
+        db.session.commit()
+    assert import_feed(headers, connection)["status"] == "success"
+    assert conflict_rows(connection)["clash"][0] == "cleared"
+
+    feed(("fine", day(20), day(22)))  # the event left the feed and came back onto taken dates: open again
+    import_feed(headers, connection)
+    other = make_range(prop, day(12), day(13), kind="block")
+    feed(("clash", day(12), day(15)), ("fine", day(20), day(22)))
+    import_feed(headers, connection)
+    assert conflict_rows(connection)["clash"] == ("open", "block", other.source_id)

@@ -165,7 +165,7 @@ def test_sync_page_counts_failures_and_stale_logs(console_app, console_login, sy
 def test_runbook_lists_incidents_and_copies_a_template(console_login):
     text = console_login("admin").get("/ops/runbook").get_data(as_text=True)
     for key in ("database-unavailable", "worker-down", "session-expired", "validation", "overbooking",
-                "schema-out-of-date"):
+                "schema-out-of-date", "database-busy"):
         assert f'id="incident-{key}"' in text
     template = copied(text, "copy-template")
     assert "What I was doing:" in template and "User role: admin" in template

@@ -105,5 +105,5 @@ def test_a_failing_panel_shows_its_error_and_the_rest_still_renders(impatient_cl
         response = client.get("/")
     body = text(response)
     assert response.status_code == 200
-    assert "Could not load failed sync operations. Service temporarily unavailable" in body
+    assert "Could not load failed sync operations. The database is busy" in body  # a lock timeout: retry hint
     assert 'id="dashboard-arrivals-' in body and 'id="occupancy-total"' in body

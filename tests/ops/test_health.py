@@ -136,3 +136,34 @@ def test_schema_not_installed_is_reported(postgres_server_url, redis_url, app):
             bare.extensions["sqlalchemy"].engine.dispose()
     finally:
         drop_database(postgres_server_url, url)
+
+
+def test_readiness_reports_schema_behind_head(app, client):
+    """A deploy whose migrations were not applied: db down, 503, and the fix named."""
+    from app.extensions import db
+    from app.ops.database import code_head_revision, migration_scripts
+
+    head = code_head_revision()
+    previous = migration_scripts().get_revision(head).down_revision
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (previous,))
+    try:
+        ready = client.get("/health/ready")
+        component = ready.get_json()["components"]["db"]
+        assert ready.status_code == 503 and ready.get_json()["status"] == "down"
+        assert component["status"] == "down" and component["details"] == {"schema": "behind", "revision": previous}
+        assert f"behind head (database revision {previous}, code head {head})" in component["error"]
+        assert component["error"].endswith("Run: flask db upgrade")
+        assert client.head("/health/ready").status_code == 503
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dfeedbeef'")
+        unknown = client.get("/health/ready")
+        assert unknown.status_code == 503
+        assert "f00dfeedbeef is not one of this code's migrations" in unknown.get_json()["components"]["db"]["error"]
+    finally:
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (head,))
+    assert client.get("/health/ready").get_json()["components"]["db"]["details"]["schema"] == "current"

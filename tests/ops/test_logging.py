@@ -37,3 +37,10 @@ def test_formatter_masks_urls_and_dsn_passwords():
     line = formatter.format(record)
     assert line == ("redis redis://:***@cache:6379/0 db postgresql://fewo:***@db:5432/fewo "
                     "dsn host=db password=*** user=fewo")
+
+
+def test_invitation_links_are_masked():
+    formatter = MaskingFormatter("%(message)s")
+    record = logging.LogRecord("app.request", logging.INFO, __file__, 1, "method=%s path=%s status=%s",
+                               ("GET", "/invitations/j0DjmeFiqKznsVff-BpIDw", 200), None)
+    assert formatter.format(record) == "method=GET path=/invitations/*** status=200"

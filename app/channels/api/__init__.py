@@ -8,4 +8,4 @@ from app.web.api import api_blueprint
 bp = api_blueprint("channels_api", __name__)
 legacy_bp = api_blueprint("channels_legacy_api", __name__, url_prefix="/api")
 
-from app.channels.api import connections, logs, sync  # noqa: E402,F401  (routes register on import)
+from app.channels.api import conflicts, connections, logs, sync  # noqa: E402,F401  (routes register on import)

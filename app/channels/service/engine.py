@@ -159,7 +159,7 @@ def run_operation(plan: SyncPlan, attempt: int) -> dict:
             result = {"mock_mode": True, "simulated": True, "reservations_seen": 0}
         else:
             result = ical.import_reservations(connection, reservations,
-                                              bool(plan.details.get("confirm_feed_shrink")))
+                                              bool(plan.details.get("confirm_feed_shrink")), plan.log_id)
             result["source"] = "ical" if connection.ical_import_url else "api"
     else:
         raise SyncValidationError(f"Operation {plan.operation_type} is not supported by the sync engine")

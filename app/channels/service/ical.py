@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from app.channels.adapters.base import ConnectionSnapshot, FeedShrank, Reservation
+from app.channels.service.conflicts import clear_resolved, record_conflict
 from app.channels.service.connections import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
@@ -80,9 +81,11 @@ def check_feed_size(future: list[Reservation], held: int, confirmed: bool) -> No
     raise FeedShrank(len(future), held)
 
 
-def upsert_holds(connection: ConnectionSnapshot, events: list[Reservation]) -> tuple[int, list[dict]]:
-    """Upsert one hold per event, each in its own savepoint; overlaps become conflicts."""
-    imported, conflicts = 0, []
+def upsert_holds(connection: ConnectionSnapshot, events: list[Reservation],
+                 sync_log_id: uuid.UUID | None = None) -> tuple[int, list[dict]]:
+    """Upsert one hold per event, each in its own savepoint; overlaps become conflicts (in the
+    log's details and as conflict rows; open ones the feed no longer produces are cleared)."""
+    imported, conflicts, still_open = 0, [], []
     for event in events:
         try:
             with db.session.begin_nested():
@@ -93,6 +96,8 @@ def upsert_holds(connection: ConnectionSnapshot, events: list[Reservation]) -> t
             conflicts.append({"uid": event.external_uid, "start_date": event.start.isoformat(),
                               "end_date": event.end.isoformat(), "summary": event.summary[:120],
                               "reason": str(exc.detail)})
+            still_open.append(record_conflict(connection, event, str(exc.detail), sync_log_id).id)
+    clear_resolved(connection, still_open)
     return imported, conflicts
 
 
@@ -106,13 +111,13 @@ def release_vanished(connection: ConnectionSnapshot, held_future: set[str], feed
 
 
 def import_reservations(connection: ConnectionSnapshot, reservations: list[Reservation],
-                        confirm_shrink: bool = False) -> dict:
+                        confirm_shrink: bool = False, sync_log_id: uuid.UUID | None = None) -> dict:
     """Make the connection's holds match the feed; returns counts and conflicts for the log."""
     today = utcnow().date()
     future = [r for r in reservations if r.end > today]
     held_future = held_uids(connection.id, future=True)
     check_feed_size(future, len(held_future), confirm_shrink)
-    imported, conflicts = upsert_holds(connection, future)
+    imported, conflicts = upsert_holds(connection, future, sync_log_id)
     released = release_vanished(connection, held_future, {r.external_uid for r in future})
     return {"events_in_feed": len(reservations), "upcoming_events": len(future),
             "blocks": sum(r.is_block for r in future), "imported": imported, "released": released,

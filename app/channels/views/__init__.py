@@ -5,6 +5,7 @@
     logs          Sync Logs panel, Log Details, retry, Purge logs
     batches       Sync History panel, Batch Details
     channel_sync  the Channel Sync page
+    conflicts     overbooking conflicts: list and resolve actions
 
 Views parse input, call `app.channels.service`, own the single commit and
 render a page or, for htmx requests, the partial of the same context.
@@ -17,7 +18,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.channels.views.presenters import TEMPLATE_HELPERS
 from app.web.auth import current_principal, login_redirect
-from app.web.errors import DB_UNAVAILABLE, DomainError, Forbidden, render_error
+from app.web.errors import (
+    DB_UNAVAILABLE, DomainError, Forbidden, database_busy, is_database_timeout, render_error)
 from app.web.htmx import STOP_POLLING, is_htmx, render_page_or_partial
 
 bp = Blueprint("channels", __name__)
@@ -79,6 +81,8 @@ def domain_error(exc: DomainError):
 
 @bp.errorhandler(OperationalError)
 def database_unavailable(exc: OperationalError):
+    if is_database_timeout(exc):
+        return database_busy(exc)
     current_app.logger.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
     # The session user cannot be loaded now: render as anonymous instead of failing again in a template.
     g.principal = None
@@ -88,4 +92,4 @@ def database_unavailable(exc: OperationalError):
     return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
 
 
-from app.channels.views import batches, channel_sync, connection_edit, connections, logs  # noqa: E402,F401  (routes register)
+from app.channels.views import batches, channel_sync, conflicts, connection_edit, connections, logs  # noqa: E402,F401  (routes register)

@@ -7,6 +7,7 @@ from flask import redirect, render_template, request, url_for
 
 from app.channels import service
 from app.channels.platforms import PLATFORM_DEFINITIONS
+from app.channels.service.conflicts import open_conflict_counts
 from app.channels.views import SWAP_ERROR, bp
 from app.channels.views.forms import field_errors, saved, start_failure, toast
 from app.channels.views.panels import detail_context, parse_uuid
@@ -23,7 +24,7 @@ def connections():
     q = request.args.get("q", "").strip()[:200]
     rows = service.list_connections(current_agency_id(), q=q)
     return render_page_or_partial("channels/connections.html", "channels/partials/_connection_table.html",
-                                  connections=rows, q=q)
+                                  connections=rows, q=q, conflict_counts=open_conflict_counts(current_agency_id()))
 
 
 def form_context(values=None, errors=None) -> dict:

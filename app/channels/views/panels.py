@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from app.channels import service
 from app.channels.models import DIRECTIONS, SYNC_STATUSES
 from app.channels.service.batches import BATCH_STATUS_FILTERS
+from app.channels.service.conflicts import open_conflict_counts
 from app.channels.views.presenters import OPERATION_LABELS, group_logs, is_active
 from app.web.auth import current_agency_id
 
@@ -124,5 +125,6 @@ def detail_context(connection_id: uuid.UUID, args: MultiDict) -> dict:
     """Everything the connection detail shows (page or dialog)."""
     agency_id = current_agency_id()
     return {"view": service.get_connection(agency_id, connection_id),
+            "open_conflicts": open_conflict_counts(agency_id, connection_id).get(connection_id, 0),
             "properties": service.property_choices(agency_id),
             "logs": logs_panel(connection_id, args), "history": history_panel(connection_id, args)}

@@ -189,6 +189,10 @@ def connection_test_badges(details: dict) -> list[tuple[str, str]]:
     return badges
 
 
+# How a decided overbooking conflict reads in the list.
+CONFLICT_STATUS_LABELS = {"accepted": "Channel booking accepted", "resolved_on_channel": "Resolved on channel",
+                          "ignored": "Ignored", "cleared": "Cleared by import"}
+
 TEMPLATE_HELPERS = {
     "batch_state": batch_state, "batch_states": BATCH_STATES, "is_active_status": is_active,
     "duration_text": duration_text, "age_text": age_text, "platform_label": platform_label,
@@ -197,5 +201,5 @@ TEMPLATE_HELPERS = {
     "platform_options": [(name, definition.label) for name, definition in PLATFORM_DEFINITIONS.items()],
     "property_options": property_options,
     "connection_test_badges": connection_test_badges, "as_datetime": as_datetime,
-    "ordered_operations": ordered_operations,
+    "ordered_operations": ordered_operations, "CONFLICT_STATUS_LABELS": CONFLICT_STATUS_LABELS,
 }

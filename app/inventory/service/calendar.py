@@ -3,8 +3,8 @@
 Occupancy comes from the active inventory ranges (bookings, blocks, channel
 holds), the same rows the exclusion constraint guards, so a free day in the
 grid is a day a booking will get. Overbooking conflicts are channel events
-the latest feed import of a connection could not hold (spec 30); they are
-read from the channel manager's sync logs, never written here.
+a feed import could not hold (spec 30) and nobody resolved yet; they are
+read from the channel manager's conflict records, never written here.
 """
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, cast, func, select, true
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Select, func, select
 
-from app.channels.models import ChannelConnection, ChannelSyncLog
+from app.channels.models import ChannelConflict, ChannelConnection
 from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.extensions import db
 from app.guests.models import Guest
@@ -162,32 +161,13 @@ def source_label(source: str | None) -> str | None:
 
 def overbooking_conflicts(agency_id: uuid.UUID, property_ids: list[uuid.UUID],
                           window: Stay) -> list[OverbookingConflict]:
-    """Conflicts of the newest feed import of each of the agency's connections, for the given
-    properties, overlapping `window`, by start date.
-
-    A later import without conflicts means they were resolved, so only the newest counts.
-    """
-    log = ChannelSyncLog
-    newest_import = (select(log.connection_id, log.property_id, log.created_at,
-                            log.details["conflicts"].label("conflicts"))
-                     .where(log.connection_id == ChannelConnection.id, log.tenant_id == agency_id,
-                            log.operation_type == "bookings_sync", log.details.has_key("conflicts"))
-                     .order_by(log.created_at.desc()).limit(1).lateral("newest_import"))
-    latest = db.session.execute(
-        select(newest_import).select_from(ChannelConnection).join(newest_import, true())
-        .where(ChannelConnection.agency_id == agency_id, newest_import.c.property_id.in_(property_ids),
-               newest_import.c.conflicts != cast([], JSONB)))
-    conflicts = [conflict for entry in latest for event in entry.conflicts or []
-                 if (conflict := parse_conflict(entry, event)) is not None]
-    return sorted((c for c in conflicts if c.start_date < window.end and c.end_date > window.start),
-                  key=lambda c: c.start_date)
-
-
-def parse_conflict(entry, event) -> OverbookingConflict | None:
-    """One conflict of a log's details; an entry without readable dates is skipped, not fatal."""
-    try:
-        start, end = date.fromisoformat(event["start_date"]), date.fromisoformat(event["end_date"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return OverbookingConflict(entry.connection_id, entry.property_id, str(event.get("uid", "")), start, end,
-                               str(event.get("summary", "")), str(event.get("reason", "")), entry.created_at)
+    """Open conflicts of the given properties overlapping `window`, soonest first (resolved ones are
+    not marked)."""
+    rows = db.session.scalars(
+        select(ChannelConflict).where(
+            ChannelConflict.agency_id == agency_id, ChannelConflict.property_id.in_(property_ids),
+            ChannelConflict.status == "open", ChannelConflict.start_date < window.end,
+            ChannelConflict.end_date > window.start)
+        .order_by(ChannelConflict.start_date))
+    return [OverbookingConflict(row.connection_id, row.property_id, row.external_uid, row.start_date, row.end_date,
+                                row.summary, row.reason, row.last_seen_at) for row in rows]

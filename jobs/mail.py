@@ -1,0 +1,58 @@
+"""Mail job: `send_outbound_email(email_id)` sends one outbox message over SMTP.
+
+A failed attempt is recorded on the row and raised, so RQ retries the job after
+MAIL_RETRY_INTERVALS seconds; after the last interval the message is `failed`
+(still in the outbox; an admin can send it again). A message already sent is
+skipped, so a repeated job never sends twice in sequence.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+
+from flask import current_app
+from rq import Retry, get_current_job
+
+from app.mail import service
+from app.mail.smtp import SmtpUrlInvalid, build_message, send
+from jobs import app_context, enqueue, unit_of_work
+
+log = logging.getLogger("jobs.mail")
+
+
+def enqueue_send(email_id: uuid.UUID):
+    """Queue the sending of one message (raises redis errors when Redis is down)."""
+    intervals = current_app.config["MAIL_RETRY_INTERVALS"]
+    return enqueue(send_outbound_email, str(email_id), queue_name="default", job_id=f"mail-{email_id}",
+                   retry=Retry(max=len(intervals), interval=list(intervals)) if intervals else None,
+                   result_ttl=3600, failure_ttl=7 * 86400)
+
+
+def is_last_attempt() -> bool:
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+def send_outbound_email(email_id: str) -> str:
+    """Send one pending message; returns "sent" or "skipped", raises after a failed attempt."""
+    with app_context():
+        config, message_id = current_app.config, uuid.UUID(email_id)
+        with unit_of_work():
+            email = service.pending_email(message_id)
+            if email is None:
+                return "skipped"
+            message = build_message(config["MAIL_FROM"], email.recipient, email.subject, email.body)
+        try:
+            send(config["SMTP_URL"], message, config["MAIL_SMTP_TIMEOUT_SECONDS"])
+        except (smtplib.SMTPException, OSError, SmtpUrlInvalid) as exc:
+            final = isinstance(exc, SmtpUrlInvalid) or is_last_attempt()
+            log.warning("Sending e-mail %s failed%s: %s", email_id, "" if final else " (will retry)", exc)
+            with unit_of_work():
+                service.record_failure(message_id, f"{type(exc).__name__}: {exc}", final)
+            if final:
+                return "failed"
+            raise
+        with unit_of_work():
+            service.record_sent(message_id)
+        return "sent"
