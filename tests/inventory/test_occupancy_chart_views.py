@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import day, hx
-from tests.inventory.test_calendar_views import channel_connection, import_log
+from tests.inventory.test_calendar_views import channel_connection, record_conflict
 from tests.inventory.test_views import is_fragment, text
 
 
@@ -77,10 +77,8 @@ def test_rows_with_bars_for_bookings_blocks_holds_and_conflicts(app, logged_in, 
                                     start + timedelta(days=4))
         db.session.commit()
         block_id = block.id
-    conflict = {"uid": "evt-9", "start_date": str(start + timedelta(days=1)),
-                "end_date": str(start + timedelta(days=3)), "summary": "Airbnb (HMX42)",
-                "reason": "Property is already booked for these dates"}
-    import_log(app, loft, connection_id, [conflict], minutes_ago=5)
+    conflict_id = record_conflict(app, loft, connection_id, start + timedelta(days=1), start + timedelta(days=3),
+                                  "Airbnb (HMX42)")
 
     body = text(client.get(chart_url(start, 14)))
     assert body.index('id="occupancy-row-' + str(haus.id)) < body.index('id="occupancy-row-' + str(loft.id))
@@ -98,7 +96,11 @@ def test_rows_with_bars_for_bookings_blocks_holds_and_conflicts(app, logged_in, 
     assert "kind-conflict" not in haus_row and 'id="occupancy-conflicts"' in body
     assert "1 overbooking conflict</strong>" in body
 
-    import_log(app, loft, connection_id, [], minutes_ago=1)  # the next import got through: resolved
+    from app.channels.models import ChannelConflict
+
+    with app.app_context():  # decided: no longer marked
+        db.session.get(ChannelConflict, conflict_id).status = "resolved_on_channel"
+        db.session.commit()
     assert "Conflict:" not in text(client.get(chart_url(start, 14)))
 
 
