@@ -3,8 +3,8 @@
 An agency of its own (the other benchmarks' properties stay out of its chart):
 every property has an Airbnb connection, and is ~75 % occupied from 30 days back
 to 120 days ahead by bookings with guests, owner blocks and channel holds;
-each connection has 50 feed imports, the newest of every tenth with an
-overbooking conflict. Figures are taken over HTTP from gunicorn as htmx asks
+each connection has 50 feed imports, and every tenth an open overbooking
+conflict. Figures are taken over HTTP from gunicorn as htmx asks
 for the fragments: the round trip and the server time the app reports in
 `Server-Timing`; the baseline is the chart's own SQL replayed bare.
 """
@@ -30,15 +30,19 @@ LOGS_SQL = """
 INSERT INTO channel_sync_logs (tenant_id, connection_id, property_id, operation_type, direction, status, details,
                                created_at, updated_at)
 SELECT c.agency_id, c.id, c.property_id, 'bookings_sync', 'inbound', 'success',
-       jsonb_build_object('imported', 3, 'conflicts',
-         CASE WHEN g = 0 AND c.n %% 10 = 0
-              THEN jsonb_build_array(jsonb_build_object('uid', 'evt-' || c.n, 'summary', 'Airbnb (HM' || c.n || ')',
-                     'start_date', (current_date + 3)::text, 'end_date', (current_date + 6)::text,
-                     'reason', 'Property is already booked for these dates'))
-              ELSE '[]'::jsonb END),
+       jsonb_build_object('imported', 3, 'conflicts', '[]'::jsonb),
        now() - g * interval '15 minutes', now() - g * interval '15 minutes'
-  FROM (SELECT *, row_number() OVER (ORDER BY id) AS n FROM channel_connections WHERE agency_id = %(agency)s) AS c
+  FROM channel_connections AS c
  CROSS JOIN generate_series(0, %(imports)s - 1) AS g
+ WHERE c.agency_id = %(agency)s
+"""
+CONFLICTS_SQL = """
+INSERT INTO channel_conflicts (agency_id, connection_id, property_id, external_uid, start_date, end_date, summary,
+                               reason, collided_kind)
+SELECT c.agency_id, c.id, c.property_id, 'evt-' || c.n, current_date + 3, current_date + 6, 'Airbnb (HM' || c.n || ')',
+       'Property is already booked for these dates', 'booking'
+  FROM (SELECT *, row_number() OVER (ORDER BY id) AS n FROM channel_connections WHERE agency_id = %(agency)s) AS c
+ WHERE c.n %% 10 = 0
 """
 
 
@@ -98,8 +102,9 @@ def load_occupancy(stack: Stack, agency_id: uuid.UUID, pairs: list) -> int:
         copy_rows(stack, table, columns[table], table_rows)
     with stack.connect() as conn:
         conn.execute(LOGS_SQL, {"agency": agency_id, "imports": IMPORTS_PER_CONNECTION})
+        conn.execute(CONFLICTS_SQL, {"agency": agency_id})
     with stack.connect(autocommit=True) as conn:
-        for table in (*rows, "channel_sync_logs", "properties", "channel_connections"):
+        for table in (*rows, "channel_sync_logs", "channel_conflicts", "properties", "channel_connections"):
             conn.execute(f"ANALYZE {table}")
     return len(rows["inventory_ranges"])
 

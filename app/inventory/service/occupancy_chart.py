@@ -3,7 +3,7 @@ columns, and what occupies them as bars (bookings, blocks, channel holds, overbo
 
 Two statements whatever the number of properties: the page of properties, each
 with its labelled ranges (calendar.labelled_ranges) aggregated to one JSON
-array, and the conflicts of the newest feed imports. Thousands of bars are
+array, and the open overbooking conflicts. Thousands of bars are
 built from plain JSON rather than ORM rows: 200 properties x 60 days is the
 case `python -m bench occupancy` measures. Read-only.
 """
