@@ -100,4 +100,5 @@ def import_models() -> None:
     import app.channels.models  # noqa: F401
     import app.guests.models  # noqa: F401
     import app.inventory.models  # noqa: F401
+    import app.pricing.models  # noqa: F401
     import app.web.models  # noqa: F401

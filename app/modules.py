@@ -30,6 +30,7 @@ MODULES = (
     Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth", "inventory")),
     Module("inventory", ("app.inventory.api:bp", "app.inventory.views:bp"), depends_on=("auth",)),
     Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),
+    Module("pricing", ("app.pricing.api:bp", "app.pricing.views:bp"), depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
            depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
