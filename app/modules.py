@@ -33,7 +33,7 @@ MODULES = (
     Module("pricing", ("app.pricing.api:bp", "app.pricing.views:bp"), depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
-           depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
+           depends_on=("auth", "inventory", "pricing"), flag="CHANNEL_MANAGER_ENABLED"),
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )
