@@ -37,7 +37,8 @@ MODULES = (
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )
-FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory")
+# pricing is in the fallback: every booking takes its price from the engine, and its pages are part of the form
+FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory", "pricing")
 
 
 def load_target(target: str):
