@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask import request
+
 from app.inventory.transaction import commit_with_retry
 from app.pricing import engine, service
 from app.pricing.schemas import (
@@ -16,6 +18,7 @@ from app.pricing.schemas import (
 )
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
 from app.web.auth import current_agency_id, require_role
+from app.web.errors import ValidationFailed
 from app.web.idempotency import IdempotencyHeaders, idempotent
 
 bp = api_blueprint("pricing_api", __name__)
@@ -154,6 +157,8 @@ def property_extra_services(property_id: uuid.UUID):
 @spec.validate(json=AssignmentsIn, resp=ApiResponse(HTTP_200=AssignmentList, **WRITE_ERRORS), tags=["pricing"])
 def set_property_extra_services(property_id: uuid.UUID, json: AssignmentsIn):
     """Replace the services offered at the property (admin, manager); only these can be booked there."""
+    if not json.root and request.get_json(silent=True) != []:
+        raise ValidationFailed.field("body", "Send the list of assignments ([] removes every one)")
     agency_id = current_agency_id()
     pairs = [(item.extra_service_id, item.price_override) for item in json.root]
     rows = commit_with_retry(lambda: service.set_property_extras(agency_id, property_id, pairs))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationInfo, field_validator, model_validator
 
 from app.guests.schemas import DecimalOut
 from app.pricing.engine import MAX_CHILD_AGE
@@ -122,7 +122,14 @@ class AssignmentIn(BaseModel):
 
 
 class AssignmentsIn(RootModel[list[AssignmentIn]]):
+    """The whole list of assignments; [] removes every one."""
     root: list[AssignmentIn] = Field(max_length=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def empty_list(cls, value):
+        # spectree hands a falsy JSON body ([]) over as {}; the handler checks it really was []
+        return [] if value == {} else value
 
 
 class AssignmentOut(BaseModel):

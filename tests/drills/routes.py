@@ -27,6 +27,11 @@ SAMPLE_BODIES = {
     "channels_api.purge_sync_logs": {"retention_days": 30, "confirm_phrase": "PURGE", "dry_run": True},
     "channels.trigger_sync": {"sync_type": "availability"},
     "channels.purge_sync_logs": {"retention_days": "30", "confirm_phrase": "PURGE", "dry_run": "1"},
+    "pricing_api.create_season": {"name": "Summer", "start_date": "2030-06-01", "end_date": "2030-06-05",
+                                  "nightly_rate": 100},
+    "pricing.create_season": {"name": "Summer", "start_date": "2030-06-01", "end_date": "2030-06-05",
+                              "nightly_rate": "100"},
+    "pricing_api.set_property_extra_services": [],
 }
 SAMPLE_ARGUMENTS = {"action": "cancel"}
 # Roles a whole blueprint admits (its own before_request gate).

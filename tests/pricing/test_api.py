@@ -223,3 +223,12 @@ def test_endpoints_are_in_the_openapi_document(client):
                  "/api/v1/properties/{property_id}/extra-services", "/api/v1/visitor-tax-rules/{rule_id}",
                  "/api/v1/quotes"):
         assert path in paths
+
+
+def test_an_empty_assignment_list_removes_every_extra_but_no_body_is_422(admin_api, make_property):
+    prop = make_property(admin_api.agency)
+    assign(admin_api, prop, add_extra(admin_api))
+    url = f"/api/v1/properties/{prop.id}/extra-services"
+    assert admin_api.put(url, data="", headers={"Content-Type": "application/json"}).status_code == 422
+    assert len(admin_api.get(url).get_json()) == 1
+    assert admin_api.put(url, json=[]).get_json() == []

@@ -11,6 +11,7 @@ from flask import render_template, request
 from pydantic import BaseModel, Field
 
 from app.inventory import service as inventory
+from app.inventory.api.schemas import AvailabilityQuery
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import close_modal
 from app.pricing import engine, service
@@ -116,15 +117,17 @@ def season_fields(form) -> dict:
 @require_role(*PRICING_EDITORS)
 def season_new():
     """The season dialog over a range selected in the grid (from_date = first night, to_date = departure)."""
-    args = request.args
-    values = {"start_date": args.get("from_date", ""), "end_date": args.get("to_date", ""), "name": ""}
-    return season_form(values, {}, property_id=args.get("property_id"))
+    query = validated(AvailabilityQuery, request.args.to_dict())
+    prop = service.get_pricing_property(current_agency_id(), query.property_id)
+    values = {"start_date": query.from_date, "end_date": query.to_date, "name": ""}
+    return season_form(values, {}, property_id=prop.id)
 
 
 @bp.post("/properties/<uuid:property_id>/seasons")
 @require_role(*PRICING_EDITORS)
 def create_season(property_id: uuid.UUID):
     agency_id = current_agency_id()
+    service.get_pricing_property(agency_id, property_id)  # another agency's property: 404, not a form error
     try:
         fields = season_fields(request.form)
         commit_with_retry(lambda: service.create_season(agency_id, property_id, **fields))
