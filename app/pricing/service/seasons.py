@@ -6,7 +6,8 @@ from datetime import date
 
 from app.extensions import db
 from app.inventory.models import Property
-from app.pricing.errors import guarded_season_write
+from app.inventory.errors import guarded_write
+from app.pricing.errors import SeasonOverlap
 from app.pricing.models import RateSeason
 from app.web.errors import ValidationFailed
 from app.web.tenancy import get_owned, scoped
@@ -55,7 +56,7 @@ def create_season(agency_id: uuid.UUID, property_id: uuid.UUID, **fields) -> Rat
     prop = get_pricing_property(agency_id, property_id)
     season = RateSeason(id=uuid.uuid4(), agency_id=agency_id, property_id=prop.id, **fields)
     check_season(season)
-    with guarded_season_write():
+    with guarded_write(SeasonOverlap):
         db.session.add(season)
     return season
 
@@ -66,7 +67,7 @@ def update_season(agency_id: uuid.UUID, season_id: uuid.UUID, **changes) -> Rate
     if unknown:
         raise ValidationFailed.field(unknown[0], "Unknown season field")
     season = get_season(agency_id, season_id, for_update=True)
-    with guarded_season_write():
+    with guarded_write(SeasonOverlap):
         for name, value in changes.items():
             setattr(season, name, value)
         check_season(season)
