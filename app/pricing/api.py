@@ -96,7 +96,8 @@ def property_rates(property_id: uuid.UUID, query: RatesQuery):
 @spec.validate(resp=ApiResponse(HTTP_200=ExtraServiceList), tags=["pricing"])
 def list_extra_services():
     """The agency's extra services by name."""
-    return ExtraServiceList([ExtraServiceOut.model_validate(e) for e in service.list_extra_services(current_agency_id())])
+    extras = service.list_extra_services(current_agency_id())
+    return ExtraServiceList([ExtraServiceOut.model_validate(extra) for extra in extras])
 
 
 @bp.post("/extra-services/")

@@ -50,8 +50,8 @@ def list_bookings(query: BookingListQuery):
 @bp.post("/bookings/")
 @require_role(*BOOKING_EDITORS)
 @idempotent
-@spec.validate(json=BookingIn, headers=IdempotencyHeaders, resp=ApiResponse(HTTP_201=BookingDetailOut, **WRITE_ERRORS),
-               tags=TAGS)
+@spec.validate(json=BookingIn, headers=IdempotencyHeaders,
+               resp=ApiResponse(HTTP_201=BookingDetailOut, **WRITE_ERRORS), tags=TAGS)
 def create_booking(json: BookingIn):
     """Create a direct booking (admin, manager, staff).
 
@@ -61,8 +61,10 @@ def create_booking(json: BookingIn):
 
     Overlap with a booking, block or channel hold: 409 {"detail": "Property is already booked for these
     dates", "conflict_type": "inventory_overlap"}. Rules (422): check_out after check_in; at least the
-    property's min_stay_nights; every night inside max_advance_days (property time zone); check_in not in
-    the past; status inquiry, pending or confirmed. Unknown property: 404 {"detail": "Property not found"}.
+    minimum stay of the arrival night's season (else the property's min_stay_nights) and an arrival day the
+    season allows; guests within max_guests; every night inside max_advance_days (property time zone);
+    check_in not in the past; status inquiry, pending or confirmed; extras offered at the property.
+    Unknown property: 404 {"detail": "Property not found"}.
     """
     agency_id = current_agency_id()
     data = service_arguments(json.model_dump(exclude={"property_id", "check_in", "check_out"}))

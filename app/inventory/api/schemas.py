@@ -108,8 +108,8 @@ class BookingIn(BaseModel):
     guest: GuestIn | None = Field(None, description="inline guest instead of guest_id")
     adults: int = Field(1, ge=0, le=50)
     children: int = Field(0, ge=0, le=50)
-    children_ages: list[ChildAge] | None = Field(None, max_length=50,
-                                                 description="one age per child; unknown ages pay the adult visitor tax")
+    children_ages: list[ChildAge] | None = Field(
+        None, max_length=50, description="one age per child; unknown ages pay the adult visitor tax")
     extras: list[ExtraRequestIn] = Field(default_factory=list, max_length=50,
                                          description="extra services offered at the property")
     total_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,

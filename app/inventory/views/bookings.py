@@ -85,7 +85,8 @@ def bookings():
 
 def render_booking_form(values, errors: dict, status: int = 200):
     return render_page_or_partial("inventory/booking_form.html", "inventory/partials/_booking_form.html",
-                                  status=status, values=values, errors=errors, quote_panel=pricing_forms.quote_context(values),
+                                  status=status, values=values, errors=errors,
+                                  quote_panel=pricing_forms.quote_context(values),
                                   **form_options(property_choices(current_agency_id())))
 
 

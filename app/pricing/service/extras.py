@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 
 from app.extensions import db
+from app.inventory.models import Property
 from app.pricing.models import ExtraService, PropertyExtraService
 from app.pricing.service.seasons import get_pricing_property
 from app.web.errors import ValidationFailed
@@ -58,18 +59,25 @@ def delete_extra_service(agency_id: uuid.UUID, extra_id: uuid.UUID) -> None:
 
 
 def property_assignments(agency_id: uuid.UUID, property_id: uuid.UUID) -> list[tuple[ExtraService, Decimal | None]]:
-    """The services offered at a property with their price overrides, by name."""
-    get_pricing_property(agency_id, property_id)
+    """The services offered at a property with their price overrides, by name. Raises NotFound."""
+    return assigned_extras(get_pricing_property(agency_id, property_id))
+
+
+def assigned_extras(prop: Property) -> list[tuple[ExtraService, Decimal | None]]:
+    """The services offered at an already loaded property, with their price overrides, by name."""
     rows = db.session.execute(
         select(ExtraService, PropertyExtraService.price_override)
         .join(PropertyExtraService, PropertyExtraService.extra_service_id == ExtraService.id)
-        .where(PropertyExtraService.property_id == property_id, ExtraService.agency_id == agency_id)
+        .where(PropertyExtraService.property_id == prop.id, ExtraService.agency_id == prop.agency_id)
         .order_by(ExtraService.name, ExtraService.id))
     return [(extra, override) for extra, override in rows]
 
 
+Assignment = tuple[uuid.UUID, Decimal | None]  # (extra service id, price override)
+
+
 def set_property_extras(agency_id: uuid.UUID, property_id: uuid.UUID,
-                        assignments: list[tuple[uuid.UUID, Decimal | None]]) -> list[tuple[ExtraService, Decimal | None]]:
+                        assignments: list[Assignment]) -> list[tuple[ExtraService, Decimal | None]]:
     """Replace the property's assigned services. Raises NotFound (property, another agency's service)."""
     prop = get_pricing_property(agency_id, property_id)
     ids = [extra_id for extra_id, _ in assignments]

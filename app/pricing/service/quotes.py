@@ -11,7 +11,7 @@ from app.extensions import db
 from app.inventory.models import Booking, InventoryRange, Property
 from app.pricing import engine
 from app.pricing.models import BookingPriceLine, RateSeason, VisitorTaxRule
-from app.pricing.service.extras import property_assignments
+from app.pricing.service.extras import assigned_extras
 from app.pricing.service.seasons import get_pricing_property
 from app.web.errors import ValidationFailed
 
@@ -42,7 +42,7 @@ def pricing_of(prop: Property, start: date | None = None, end: date | None = Non
     extras = tuple(engine.Extra(extra.id, extra.name, override if override is not None else extra.price,
                                 extra.billing_unit, extra.is_mandatory, extra.max_quantity, extra.vat_percent,
                                 extra.is_active)
-                   for extra, override in property_assignments(prop.agency_id, prop.id))
+                   for extra, override in assigned_extras(prop))
     rule = db.session.get(VisitorTaxRule, prop.visitor_tax_rule_id) if prop.visitor_tax_rule_id else None
     return engine.PricingProperty(
         prop.base_nightly_rate, prop.min_stay_nights, prop.max_guests, prop.currency,
