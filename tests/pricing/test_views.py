@@ -168,3 +168,25 @@ def test_staff_reads_pricing_but_cannot_change_it(logged_in, app, make_property)
     assert 'id="new-extra"' not in text(client.get("/pricing/extras"))
     assert client.post(f"/pricing/properties/{prop.id}/seasons", data={}).status_code == 403
     assert client.post("/pricing/extras", data={}).status_code == 403
+
+
+def test_visitor_tax_rule_is_deactivated_from_today(logged_in, app):
+    from app.pricing import engine, service
+    from app.pricing.service.quotes import tax_rule_of
+
+    client = logged_in("admin")
+    rule = committed(app, lambda: service.create_tax_rule(client.user.agency.id, name="Kurtaxe", municipality="",
+                                                          amount_per_adult_night=Decimal("2"), child_bands=[],
+                                                          collected_on_site=False, valid_from=day(-30)))
+    ended = client.post(f"/pricing/visitor-tax/{rule.id}/deactivate", headers=hx())
+    assert ended.status_code == 200 and "tax-rules-changed" in ended.headers["HX-Trigger"]
+    with app.app_context():
+        stored = service.get_tax_rule(rule.agency_id, rule.id)
+        assert stored.valid_to == day(-1) and not tax_rule_of(stored).taxes(day(0))
+        assert engine.visitor_tax_lines(tax_rule_of(stored), engine.StayRequest(day(1), day(3))) == []
+    assert "Ended" in text(client.get("/pricing/visitor-tax"))
+    future = committed(app, lambda: service.create_tax_rule(client.user.agency.id, name="Next year", municipality="",
+                                                            amount_per_adult_night=Decimal("2"), child_bands=[],
+                                                            collected_on_site=False, valid_from=day(30)))
+    refused = client.post(f"/pricing/visitor-tax/{future.id}/deactivate", headers=hx())
+    assert "cannot end before it starts" in refused.headers["HX-Trigger"]

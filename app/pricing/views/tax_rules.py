@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from flask import render_template, request
 
@@ -13,9 +14,10 @@ from app.pricing.models import VisitorTaxRule
 from app.pricing.schemas import TaxRuleIn
 from app.pricing.views import bp, can_edit_pricing
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import DomainError
+from app.web.errors import DomainError, ValidationFailed
 from app.web.forms import field_errors, form_status, form_values, validated
-from app.web.htmx import render_page_or_partial, toast
+from app.web.htmx import hx_response, render_page_or_partial, toast
+from app.web.pages import agency_timezone
 from app.web.panels import load
 
 TAX_RULES_CHANGED = "tax-rules-changed"
@@ -31,7 +33,7 @@ def tax_rules():
     loaded = load("the visitor tax rules", lambda: service.list_tax_rules(agency_id))
     return render_page_or_partial("pricing/tax_rules.html", "pricing/partials/_tax_rule_table.html",
                                   status=loaded.status, rules=loaded.value or [], error=loaded.error,
-                                  can_edit=can_edit_pricing())
+                                  can_edit=can_edit_pricing(), today=datetime.now(agency_timezone()).date())
 
 
 def band_rows(values) -> list[dict]:
@@ -92,3 +94,16 @@ def update_tax_rule(rule_id: uuid.UUID):
     except DomainError as exc:
         return tax_form(request.form, field_errors(exc), rule, status=form_status(exc))
     return close_modal(trigger={**toast("Visitor tax rule saved"), TAX_RULES_CHANGED: True})
+
+
+@bp.post("/visitor-tax/<uuid:rule_id>/deactivate")
+@require_role(*PRICING_EDITORS)
+def deactivate_tax_rule(rule_id: uuid.UUID):
+    """End the rule: nights from today on are no longer taxed (it stays listed and can be edited back)."""
+    agency_id, today = current_agency_id(), datetime.now(agency_timezone()).date()
+    try:
+        commit_with_retry(lambda: service.update_tax_rule(agency_id, rule_id, valid_to=today - timedelta(days=1)))
+    except ValidationFailed:
+        return hx_response("", trigger=toast("A rule that starts today or later cannot end before it starts: "
+                                             "edit or delete it instead.", "error"))
+    return hx_response("", trigger={**toast("Visitor tax rule ended"), TAX_RULES_CHANGED: True})
