@@ -109,8 +109,8 @@ def quote_context(form) -> dict:
         return context
     try:
         agency_id = current_agency_id()
-        prop = service.get_pricing_property(agency_id, uuid.UUID(form.get("property_id")))
-        context["extras"] = service.property_assignments(agency_id, prop.id)
+        prop = service.get_pricing_property(agency_id, uuid.UUID(str(form.get("property_id"))))
+        context["extras"] = service.assigned_extras(prop)
         stay = stay_of(form)
         if stay is not None:
             context.update(quote=service.quote_property(prop, stay), message=None)

@@ -223,16 +223,15 @@ def repriced_lines(booking: Booking, stay: Stay, given: dict) -> list[engine.Lin
     total_price, extras = given.pop("total_price", None), given.pop("extras", None)
     if "children" in given and "children_ages" not in given and given["children"] != booking.children:
         given["children_ages"] = None  # the old ages no longer fit
-    children = given.get("children", booking.children)
-    request = stay_request(stay, given.get("adults", booking.adults), children,
-                           given.get("children_ages", booking.children_ages),
-                           extras if extras is not None else pricing.booked_extras(booking.id))
-    engine.check_request(request)
-    if total_price is not None:
-        return [pricing.manual_line(total_price)]
     dates_changed = (stay.start, stay.end) != (booking.check_in, booking.check_out)
     if not (dates_changed or extras is not None or any(name in given for name in PRICED_FIELDS)):
-        return None
+        return None if total_price is None else [pricing.manual_line(total_price)]
+    request = stay_request(stay, given.get("adults", booking.adults), given.get("children", booking.children),
+                           given.get("children_ages", booking.children_ages),
+                           extras if extras is not None else pricing.booked_extras(booking.id))
+    engine.check_request(request)  # e.g. one age per child, also when the price is set by hand
+    if total_price is not None:
+        return [pricing.manual_line(total_price)]
     if extras is None and pricing.has_manual_price(booking.id):
         return None
     quote = pricing.quote_property(get_property(booking.agency_id, booking.property_id), request,

@@ -5,7 +5,7 @@ Functions take the agency id first, flush but never commit, and raise DomainErro
 (404 NotFound, 422 ValidationFailed, 409 SeasonOverlap). Callers own the commit.
 """
 from app.pricing.service.extras import (
-    create_extra_service, delete_extra_service, get_extra_service, list_extra_services, property_assignments,
+    assigned_extras, create_extra_service, delete_extra_service, get_extra_service, list_extra_services, property_assignments,
     set_property_extras, update_extra_service,
 )
 from app.pricing.service.quotes import (
@@ -20,7 +20,7 @@ from app.pricing.service.tax_rules import (
 )
 
 __all__ = [
-    "booked_extras", "create_extra_service", "create_season", "create_tax_rule", "delete_extra_service",
+    "assigned_extras", "booked_extras", "create_extra_service", "create_season", "create_tax_rule", "delete_extra_service",
     "delete_season", "delete_tax_rule", "get_extra_service", "get_pricing_property", "get_season", "get_tax_rule",
     "has_manual_price", "list_extra_services", "list_seasons", "list_tax_rules", "manual_line", "price_lines",
     "pricing_of", "property_assignments", "property_rates", "quote_property", "quote_stay", "set_property_extras",
