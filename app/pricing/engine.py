@@ -237,7 +237,7 @@ def nights_lines(nights: Sequence[DayRate]) -> list[Line]:
         groups[(night.source, night.nightly_rate)] = groups.get((night.source, night.nightly_rate), 0) + 1
     lines = []
     for (source, rate), count in groups.items():
-        label = f"{count} night{'s' if count != 1 else ''}" + (f" ({source})" if source != BASE_SOURCE else "")
+        label = f"{count} night{'s' if count != 1 else ''} at {rate}" + (f" ({source})" if source != BASE_SOURCE else "")
         lines.append(Line("nights", label, count, rate, money(rate * count)))
     return lines
 

@@ -165,7 +165,7 @@ def test_changing_dates_or_guests_reprices_and_replaces_the_lines(admin_api, mak
     longer = admin_api.patch(f"/api/v1/bookings/{booking['id']}", json={"check_out": str(day(13)), "adults": 3})
     assert longer.status_code == 200, longer.get_json()
     assert longer.get_json()["total_price"] == 330.0
-    assert [l["label"] for l in longer.get_json()["price_lines"]] == ["3 nights", "Bed linen"]
+    assert [l["label"] for l in longer.get_json()["price_lines"]] == ["3 nights at 100.00", "Bed linen"]
     manual = admin_api.patch(f"/api/v1/bookings/{booking['id']}", json={"total_price": 300})
     assert [l["kind"] for l in manual.get_json()["price_lines"]] == ["manual"]
     kept = admin_api.patch(f"/api/v1/bookings/{booking['id']}", json={"adults": 2})

@@ -213,5 +213,6 @@ def test_mandatory_extras_are_always_included():
     prop = PricingProperty(Decimal("100"), max_guests=4, extras=(cleaning, linen))
     result = quote(prop, StayRequest(START, START + timedelta(3), 2, (), None, (ExtraRequest(linen.id),)))
     assert [(line.label, line.amount) for line in result.lines] == [
-        ("3 nights", Decimal("300.00")), ("Final cleaning", Decimal("60.00")), ("Bed linen", Decimal("25.00"))]
+        ("3 nights at 100.00", Decimal("300.00")), ("Final cleaning", Decimal("60.00")),
+        ("Bed linen", Decimal("25.00"))]
     assert result.total == Decimal("385.00")
