@@ -52,7 +52,7 @@ class RatesMonth:
     currency: str
     month: date
     weeks: list[list[RateCell]]
-    seasons: list[RateSeason]
+    seasons: list[tuple[RateSeason, int]]  # with the colour band of its name
 
     @property
     def previous_month(self) -> date:
@@ -69,11 +69,13 @@ def rates_month(agency_id: uuid.UUID, property_id: uuid.UUID, month: date) -> Ra
     start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
     prop = service.get_pricing_property(agency_id, property_id)
     seasons = service.list_seasons(agency_id, property_id)
-    bands = {season.name: index % BAND_COLOURS for index, season in enumerate(seasons)}
+    bands: dict[str, int] = {}
+    for season in seasons:  # a night knows its season by name: one colour per name
+        bands.setdefault(season.name, len(bands) % BAND_COLOURS)
     rates = iter(engine.effective_rates(service.pricing_of(prop, start, end), start, end))
     grid = [[RateCell(rate, rate.date.month == month.month, bands.get(rate.source)) for _, rate in zip(week, rates)]
             for week in weeks]
-    return RatesMonth(prop.id, prop.currency, month, grid, seasons)
+    return RatesMonth(prop.id, prop.currency, month, grid, [(season, bands[season.name]) for season in seasons])
 
 
 @bp.get("/rates")
@@ -90,7 +92,7 @@ def rates():
     loaded = load("the rates", fetch)
     return render_page_or_partial("pricing/rates.html", "pricing/partials/_rates_grid.html", status=loaded.status,
                                   month=loaded.value, error=loaded.error, properties=properties, today=today,
-                                  can_edit=can_edit_pricing(), band_colours=BAND_COLOURS)
+                                  can_edit=can_edit_pricing())
 
 
 def checked_weekdays(values) -> set[int]:
