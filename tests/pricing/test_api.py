@@ -232,3 +232,16 @@ def test_an_empty_assignment_list_removes_every_extra_but_no_body_is_422(admin_a
     assert admin_api.put(url, data="", headers={"Content-Type": "application/json"}).status_code == 422
     assert len(admin_api.get(url).get_json()) == 1
     assert admin_api.put(url, json=[]).get_json() == []
+
+
+def test_only_admins_and_managers_set_a_price_by_hand(api_as, make_property, logged_in):
+    staff = api_as("staff")
+    prop = make_property(staff.agency, base_nightly_rate=100)
+    refused = staff.book(prop, day(10), day(12), total_price=10)
+    assert refused.status_code == 403
+    booking = staff.book(prop, day(10), day(12)).get_json()
+    assert booking["total_price"] == 200.0
+    assert staff.patch(f"/api/v1/bookings/{booking['id']}", json={"total_price": 1}).status_code == 403
+    manager = api_as("manager", agency=staff.agency)
+    assert manager.patch(f"/api/v1/bookings/{booking['id']}", json={"total_price": 150}).get_json()[
+        "total_price"] == 150.0

@@ -190,3 +190,12 @@ def test_visitor_tax_rule_is_deactivated_from_today(logged_in, app):
                                                             collected_on_site=False, valid_from=day(30)))
     refused = client.post(f"/pricing/visitor-tax/{future.id}/deactivate", headers=hx())
     assert "cannot end before it starts" in refused.headers["HX-Trigger"]
+
+
+def test_staff_book_at_the_engine_price_only(logged_in, make_property):
+    client = logged_in("staff")
+    prop = make_property(client.user.agency, base_nightly_rate=80)
+    assert 'name="total_price"' not in text(client.get(f"/bookings/new?property_id={prop.id}"))
+    form = {"property_id": str(prop.id), "check_in": str(day(5)), "check_out": str(day(7)), "total_price": "1"}
+    refused = client.post("/bookings", data=form, headers=hx())
+    assert refused.status_code == 422 and "Only admins and managers can set a price by hand" in text(refused)

@@ -12,8 +12,10 @@ from app.inventory.models import Booking
 from app.inventory.transaction import commit_with_retry
 from app.pricing import engine
 from app.pricing import service as pricing
+from app.pricing.api import PRICING_EDITORS
 from app.web.api import ApiResponse, Detail, spec
-from app.web.auth import current_agency_id, current_principal, require_role
+from app.web.auth import current_agency_id, current_principal, has_role, require_role
+from app.web.errors import Forbidden
 from app.web.idempotency import IdempotencyHeaders, idempotent
 
 TAGS = ["bookings"]
@@ -27,6 +29,12 @@ def service_arguments(data: dict) -> dict:
     if data.get("extras") is not None:
         data["extras"] = tuple(engine.ExtraRequest(**extra) for extra in data["extras"])
     return data
+
+
+def check_price_setter(total_price) -> None:
+    """A price set by hand (a manual line) is for admins and managers (spec 80); staff book at the engine's price."""
+    if total_price is not None and not has_role(*PRICING_EDITORS):
+        raise Forbidden("Only admins and managers can set a price by hand")
 
 
 def booking_detail(booking: Booking) -> BookingDetailOut:
@@ -56,8 +64,9 @@ def create_booking(json: BookingIn):
     """Create a direct booking (admin, manager, staff).
 
     Price: without total_price the pricing engine prices the stay (seasons, weekend rates, stay discounts,
-    extras, visitor tax) and its lines are stored; a given total_price is stored as one manual line, with
-    the engine's total in quoted_total for comparison. Engine rules answer 422 with a field.
+    extras, visitor tax) and its lines are stored; a given total_price (admin, manager; else 403) is stored
+    as one manual line, with the engine's total in quoted_total for comparison. Engine rules answer 422
+    with a field.
 
     Overlap with a booking, block or channel hold: 409 {"detail": "Property is already booked for these
     dates", "conflict_type": "inventory_overlap"}. Rules (422): check_out after check_in; at least the
@@ -66,6 +75,7 @@ def create_booking(json: BookingIn):
     check_in not in the past; status inquiry, pending or confirmed; extras offered at the property.
     Unknown property: 404 {"detail": "Property not found"}.
     """
+    check_price_setter(json.total_price)
     agency_id = current_agency_id()
     data = service_arguments(json.model_dump(exclude={"property_id", "check_in", "check_out"}))
     stay = service.Stay(json.check_in, json.check_out)
@@ -95,10 +105,11 @@ def update_booking(booking_id: uuid.UUID, json: BookingPatch):
     409 inventory_overlap when taken (the old dates then stay booked); dates of checked-out, cancelled,
     declined or no-show bookings cannot change (422).
 
-    Price: total_price sets a price by hand (one manual line). New dates, guests or extras re-price the
+    Price: total_price sets a price by hand (one manual line; admin, manager, else 403). New dates, guests or extras re-price the
     booking through the pricing engine and replace its lines, unless its price was set by hand (then only
     new extras or a new total_price change it).
     """
+    check_price_setter(json.total_price)
     agency_id, actor_id = current_agency_id(), current_principal().user.id
     changes = service.BookingChanges(**service_arguments(json.model_dump(exclude_unset=True)))
     booking = commit_with_retry(lambda: service.update_booking(agency_id, booking_id, changes, actor_id))

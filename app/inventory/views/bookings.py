@@ -17,8 +17,9 @@ from app.inventory.transaction import commit_with_retry
 from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal, go_to
 from app.pricing import forms as pricing_forms
 from app.pricing import service as pricing
+from app.pricing.api import PRICING_EDITORS
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import DomainError, NotFound
+from app.web.errors import DomainError, NotFound, ValidationFailed
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
 from app.web.panels import load_list
@@ -111,6 +112,8 @@ def create_booking():
     agency_id = current_agency_id()
     try:
         data = booking_input(request.form)
+        if data.total_price is not None and not has_role(*PRICING_EDITORS):
+            raise ValidationFailed.field("total_price", "Only admins and managers can set a price by hand")
         details = service_arguments(data.model_dump(exclude={"property_id", "check_in", "check_out", "guest"}))
         guest = service.GuestDetails(**data.guest.model_dump()) if data.guest else None
         stay = service.Stay(data.check_in, data.check_out)
