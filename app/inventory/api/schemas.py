@@ -165,7 +165,7 @@ class BookingOut(BaseModel):
 
 
 class BookingDetailOut(BookingOut):
-    """One booking with its price lines; on create and PATCH also the engine's price for comparison."""
+    """One booking with its price lines; on create also the engine's price for comparison."""
     price_lines: list[LineOut]
     quoted_total: DecimalOut | None = Field(None, description="the pricing engine's total for this request")
 
