@@ -101,4 +101,5 @@ def import_models() -> None:
     import app.guests.models  # noqa: F401
     import app.inventory.models  # noqa: F401
     import app.mail.models  # noqa: F401
+    import app.pricing.models  # noqa: F401
     import app.web.models  # noqa: F401

@@ -31,13 +31,15 @@ MODULES = (
     Module("dashboard", ("app.ops.dashboard:bp",), depends_on=("auth", "inventory")),
     Module("inventory", ("app.inventory.api:bp", "app.inventory.views:bp"), depends_on=("auth",)),
     Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),
+    Module("pricing", ("app.pricing.api:bp", "app.pricing.views:bp"), depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
-           depends_on=("auth", "inventory"), flag="CHANNEL_MANAGER_ENABLED"),
+           depends_on=("auth", "inventory", "pricing"), flag="CHANNEL_MANAGER_ENABLED"),
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )
-FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory")
+# pricing is in the fallback: every booking takes its price from the engine, and its pages are part of the form
+FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory", "pricing")
 
 
 def load_target(target: str):

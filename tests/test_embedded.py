@@ -29,7 +29,8 @@ def test_embedded_postgres_runs_the_migrations(redis_url):
             app.extensions["sqlalchemy"].engine.dispose()
         with psycopg.connect(url) as conn:
             names = {r[0] for r in conn.execute("SELECT conname FROM pg_constraint WHERE contype = 'x'")}
-        assert names == {"no_double_bookings", "availability_blocks_no_overlap", "inventory_ranges_no_overlap"}
+        assert names == {"no_double_bookings", "availability_blocks_no_overlap", "inventory_ranges_no_overlap",
+                         "rate_seasons_no_overlap"}
     finally:
         server.cleanup()
         shutil.rmtree(data_dir.parent, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Migrations: empty database -> head -> base, and the exclusion constraints."""
+"""Migrations: empty database -> head -> base, and the four exclusion constraints."""
 from __future__ import annotations
 
 import psycopg
@@ -11,6 +11,7 @@ EXCLUSION_CONSTRAINTS = {
     ("availability_blocks", "availability_blocks_no_overlap"),
     ("bookings", "no_double_bookings"),
     ("inventory_ranges", "inventory_ranges_no_overlap"),
+    ("rate_seasons", "rate_seasons_no_overlap"),
 }
 
 
@@ -41,7 +42,7 @@ def test_upgrade_to_head_and_downgrade_to_base(empty_database, redis_url):
     assert tables(empty_database) == {"alembic_version"}
 
 
-def test_exactly_the_three_exclusion_constraints(app, database_url):
+def test_exactly_the_four_exclusion_constraints(app, database_url):
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'x'")
         assert set(rows.fetchall()) == EXCLUSION_CONSTRAINTS
@@ -57,6 +58,9 @@ def test_exactly_the_three_exclusion_constraints(app, database_url):
     # a second active inventory range
     """INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind, source_id)
        VALUES (%(a)s, %(p)s, '2030-01-05', '2030-01-07', 'block', gen_random_uuid())""",
+    # a second rate season over some of the same nights
+    """INSERT INTO rate_seasons (agency_id, property_id, name, start_date, end_date, nightly_rate)
+       VALUES (%(a)s, %(p)s, 'Late', '2030-01-05', '2030-01-10', 90)""",
 ])
 def test_exclusion_constraints_reject_overlaps(app, database_url, statement):
     with psycopg.connect(database_url) as conn:
@@ -70,6 +74,8 @@ def test_back_to_back_and_released_ranges_are_allowed(app, database_url):
         ids = seed_overlap_rows(conn)
         conn.execute("""INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
                         VALUES (%(a)s, %(p)s, '2030-01-06', '2030-01-08', 'confirmed')""", ids)
+        conn.execute("""INSERT INTO rate_seasons (agency_id, property_id, name, start_date, end_date, nightly_rate)
+                        VALUES (%(a)s, %(p)s, 'Next', '2030-01-06', '2030-01-08', 85)""", ids)
         conn.execute("""INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
                         VALUES (%(a)s, %(p)s, '2030-01-01', '2030-01-09', 'inquiry')""", ids)
         conn.execute("""INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind,
@@ -78,18 +84,24 @@ def test_back_to_back_and_released_ranges_are_allowed(app, database_url):
         conn.rollback()
 
 
-def seed_overlap_rows(conn) -> dict:
+def seed_property(conn) -> dict:
     agency = conn.execute("INSERT INTO agencies (name, slug) VALUES ('A', 'a-' || gen_random_uuid()) "
                           "RETURNING id").fetchone()[0]
     prop = conn.execute("INSERT INTO properties (agency_id, name, ical_token) VALUES (%s, 'P', "
                         "gen_random_uuid()::text) RETURNING id", (agency,)).fetchone()[0]
-    ids = {"a": agency, "p": prop}
+    return {"a": agency, "p": prop}
+
+
+def seed_overlap_rows(conn) -> dict:
+    ids = seed_property(conn)
     conn.execute("""INSERT INTO bookings (agency_id, property_id, check_in, check_out, status)
                     VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06', 'confirmed')""", ids)
     conn.execute("""INSERT INTO availability_blocks (agency_id, property_id, start_date, end_date)
                     VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06')""", ids)
     conn.execute("""INSERT INTO inventory_ranges (agency_id, property_id, start_date, end_date, kind, source_id)
                     VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06', 'booking', gen_random_uuid())""", ids)
+    conn.execute("""INSERT INTO rate_seasons (agency_id, property_id, name, start_date, end_date, nightly_rate)
+                    VALUES (%(a)s, %(p)s, 'Early', '2030-01-02', '2030-01-06', 80)""", ids)
     return ids
 
 
@@ -107,7 +119,7 @@ def test_conflicts_of_the_newest_import_are_carried_over(empty_database, redis_u
     with app.app_context():
         upgrade(revision="5b1e0c7d2a94")
         with psycopg.connect(empty_database, autocommit=True) as conn:
-            ids = seed_overlap_rows(conn)
+            ids = seed_property(conn)
             ids["c"] = conn.execute("""INSERT INTO channel_connections (agency_id, property_id, platform_type)
                                        VALUES (%(a)s, %(p)s, 'airbnb') RETURNING id""", ids).fetchone()[0]
             for minutes_ago, conflicts in ((30, [event("old", "2030-02-01", "2030-02-03")]),
@@ -123,3 +135,29 @@ def test_conflicts_of_the_newest_import_are_carried_over(empty_database, redis_u
                                 "FROM channel_conflicts").fetchall()
         assert rows == [("new", "2030-03-01", "2030-03-04", "open", ids["p"])]
         app.extensions["sqlalchemy"].engine.dispose()
+
+
+def test_channel_rate_overrides_become_seasons(empty_database, redis_url):
+    """The pricing revision keeps per-date channel rate overrides as seasons, one per run of equal days."""
+    from app import create_app
+
+    app = create_app(build_config(empty_database, redis_url))
+    with app.app_context():
+        upgrade(revision="5b1e0c7d2a94")
+        with psycopg.connect(empty_database) as conn:
+            ids = seed_property(conn)
+            conn.execute("INSERT INTO bookings (agency_id, property_id, check_in, check_out, total_price) "
+                         "VALUES (%(a)s, %(p)s, '2030-01-02', '2030-01-06', 410)", ids)
+            for day, rate, min_stay in (("2030-02-01", 90, 2), ("2030-02-02", 90, 2), ("2030-02-03", 120, 2),
+                                        ("2030-02-05", 90, 2)):
+                conn.execute("INSERT INTO channel_rates (property_id, date, nightly_rate, min_stay) "
+                             "VALUES (%s, %s, %s, %s)", (ids["p"], day, rate, min_stay))
+        upgrade()
+        app.extensions["sqlalchemy"].engine.dispose()
+    with psycopg.connect(empty_database) as conn:
+        seasons = conn.execute("SELECT start_date::text, end_date::text, nightly_rate, min_stay_nights "
+                               "FROM rate_seasons WHERE name = 'Channel rate override' ORDER BY start_date").fetchall()
+        lines = conn.execute("SELECT kind, amount FROM booking_price_lines").fetchall()
+    assert [(s, e, int(r), m) for s, e, r, m in seasons] == [
+        ("2030-02-01", "2030-02-03", 90, 2), ("2030-02-03", "2030-02-04", 120, 2), ("2030-02-05", "2030-02-06", 90, 2)]
+    assert [(kind, int(amount)) for kind, amount in lines] == [("manual", 410)]

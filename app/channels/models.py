@@ -1,4 +1,4 @@
-"""Channel connections, sync logs (grouped into batches by batch_id) and rate overrides."""
+"""Channel connections, sync logs (grouped into batches by batch_id) and the rates last pushed."""
 from __future__ import annotations
 
 import uuid
@@ -83,13 +83,14 @@ class ChannelSyncLog(db.Model):
 
 
 class ChannelRate(db.Model):
-    """Per-date price and minimum-stay overrides used by pricing pushes."""
+    """What the last successful pricing push sent to a connection for a date (the next push sends only changes)."""
     __tablename__ = "channel_rates"
-    property_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("properties.id", ondelete="CASCADE"), primary_key=True)
+    connection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("channel_connections.id", ondelete="CASCADE"), primary_key=True)
     date: Mapped[date] = mapped_column(primary_key=True)
     nightly_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    min_stay: Mapped[int | None]
+    min_stay: Mapped[int]
+    pushed_at: Mapped[datetime] = created_at()
 
 
 CONFLICT_STATUSES = ("open", "accepted", "resolved_on_channel", "ignored", "cleared")

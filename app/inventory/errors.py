@@ -7,7 +7,7 @@ the HTML views, the JSON API and the channel import all see the same 409.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -54,11 +54,12 @@ def is_retryable(exc: DBAPIError) -> bool:
 
 
 @contextmanager
-def guarded_write() -> Iterator[None]:
+def guarded_write(overlap: Callable[[], Conflict] = BookingConflict) -> Iterator[None]:
     """Flush the writes made in the block inside a savepoint and translate constraint errors.
 
-    On a conflict only the savepoint is rolled back, so a caller (e.g. an iCal
-    import recording an overbooking) can go on with its transaction.
+    An exclusion violation raises `overlap()` (the inventory's BookingConflict unless another
+    domain's constraint is guarded). On a conflict only the savepoint is rolled back, so a caller
+    (e.g. an iCal import recording an overbooking) can go on with its transaction.
     """
     try:
         with db.session.begin_nested():
@@ -66,7 +67,7 @@ def guarded_write() -> Iterator[None]:
             db.session.flush()
     except IntegrityError as exc:
         if sqlstate(exc) == EXCLUSION_VIOLATION:
-            raise BookingConflict() from exc
+            raise overlap() from exc
         constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
         if sqlstate(exc) == UNIQUE_VIOLATION and constraint == "uq_bookings_external_ref":
             raise DuplicateExternalRef() from exc

@@ -5,8 +5,8 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, func, text
-from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.models import created_at, uuid_pk
@@ -28,6 +28,8 @@ class Property(db.Model):
     __table_args__ = (
         CheckConstraint("min_stay_nights >= 1", name="min_stay_positive"),
         CheckConstraint("max_advance_days >= 1", name="max_advance_positive"),
+        CheckConstraint("weekly_discount_percent BETWEEN 0 AND 90", name="weekly_discount_range"),
+        CheckConstraint("monthly_discount_percent BETWEEN 0 AND 90", name="monthly_discount_range"),
         Index("ix_properties_agency_name", "agency_id", "name"),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -48,6 +50,11 @@ class Property(db.Model):
     base_nightly_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0", default=0)
     currency: Mapped[str] = mapped_column(String(3), server_default="EUR", default="EUR")
     timezone: Mapped[str] = mapped_column(server_default="Europe/Berlin", default="Europe/Berlin")
+    # Pricing (spec 80): stay discounts on the nights' subtotal and the municipality's visitor tax.
+    weekly_discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default="0", default=0)
+    monthly_discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default="0", default=0)
+    visitor_tax_rule_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("visitor_tax_rules.id", ondelete="SET NULL"))
     # Secret part of the public iCal export URL (/ical/<token>.ics); rotatable.
     ical_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at()
@@ -61,6 +68,7 @@ class Booking(db.Model):
         CheckConstraint("check_out > check_in", name="dates_ordered"),
         CheckConstraint(f"status IN {BOOKING_STATUSES}", name="status"),
         CheckConstraint("adults >= 0 AND children >= 0", name="guest_counts"),
+        CheckConstraint("children_ages IS NULL OR cardinality(children_ages) = children", name="children_ages_count"),
         ExcludeConstraint(
             ("agency_id", "="), ("property_id", "="),
             (text("daterange(check_in, check_out, '[)')"), "&&"),
@@ -84,6 +92,7 @@ class Booking(db.Model):
     external_ref: Mapped[str | None]
     adults: Mapped[int] = mapped_column(server_default="1", default=1)
     children: Mapped[int] = mapped_column(server_default="0", default=0)
+    children_ages: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))  # null: ages not known
     total_price: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default="0", default=0)
     currency: Mapped[str] = mapped_column(String(3), server_default="EUR", default="EUR")
     notes: Mapped[str | None]

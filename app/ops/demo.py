@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 import click
 from flask.cli import with_appcontext
@@ -11,6 +12,7 @@ from app.auth import service as auth_service
 from app.auth.models import Agency
 from app.extensions import db
 from app.inventory.demo import seed_inventory
+from app.pricing.demo import seed_pricing
 from app.web.tenancy import scoped
 
 DEMO_AGENCY = ("Demo Ferienwohnungen", "demo")
@@ -64,6 +66,7 @@ def seed_demo_command(password: str | None) -> None:
     agency = auth_service.create_agency(*DEMO_AGENCY)
     created = seed_users(agency, password)
     inventory_summary = seed_inventory(agency.id)
+    pricing_summary = seed_pricing(agency.id, date.today())
     connections = seed_demo_connections(agency)
     db.session.commit()
     for email in created:
@@ -74,3 +77,4 @@ def seed_demo_command(password: str | None) -> None:
         click.echo(f"Created {connections} demo channel connection(s)")
     click.echo(f"Demo agency: {agency.name} ({agency.slug})")
     click.echo(inventory_summary)
+    click.echo(pricing_summary)

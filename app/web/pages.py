@@ -19,6 +19,7 @@ NAVIGATION = (
     ("Bookings", "inventory.bookings", None, None),
     ("Calendar", "inventory.calendar", None, None),
     ("Guests", "guests.guests", None, None),
+    ("Pricing", "pricing.rates", None, None),
     ("Connections", "channels.connections", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
     ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
     ("Ops", "ops.ops_index", ("admin",), "ENABLE_OPS_CONSOLE"),

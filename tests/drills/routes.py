@@ -31,6 +31,11 @@ SAMPLE_BODIES = {
     "channels_api.resolve_conflict": {"resolution": "ignore", "note": "drill"},
     "team.change_member_role": {"role": "manager"},
     "team.invite_member": {"email": "drill@example.com", "role": "staff"},
+    "pricing_api.create_season": {"name": "Summer", "start_date": "2030-06-01", "end_date": "2030-06-05",
+                                  "nightly_rate": 100},
+    "pricing.create_season": {"name": "Summer", "start_date": "2030-06-01", "end_date": "2030-06-05",
+                              "nightly_rate": "100"},
+    "pricing_api.set_property_extra_services": [],
 }
 SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).

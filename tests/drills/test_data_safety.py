@@ -159,3 +159,15 @@ def test_purge_api_deletes_only_this_connections_old_logs(fixture_app):
     # the token's last_used_at moves with the call itself
     assert_only_logs_deleted(url, {**before, "api_tokens": table_contents(url)["api_tokens"]}, deleted,
                              kept | (everything_else - deleted))
+
+
+def test_existing_bookings_keep_their_price_as_one_manual_line(fixture_app):
+    """The pricing revision gives every booking of the fixture one `manual` line equal to its total."""
+    url = fixture_app.config["DATABASE_URL"]
+    with psycopg.connect(url) as conn:
+        bookings = dict(conn.execute("SELECT id, total_price FROM bookings").fetchall())
+        lines = conn.execute("SELECT booking_id, kind, quantity, unit_amount, amount, collected_on_site "
+                             "FROM booking_price_lines").fetchall()
+    assert bookings and len(lines) == len(bookings)
+    assert {line[0]: line[1:] for line in lines} == {
+        booking_id: ("manual", 1, total, total, False) for booking_id, total in bookings.items()}

@@ -36,12 +36,13 @@ def active_ranges(db, property_id):
         .order_by(InventoryRange.start_date)).all()
 
 
-def test_exactly_three_exclusion_constraints(inventory):
+def test_exactly_four_exclusion_constraints(inventory):
     _, db = inventory
     rows = db.session.execute(text("SELECT conrelid::regclass::text, conname FROM pg_constraint "
                                    "WHERE contype = 'x' ORDER BY conname")).all()
     assert rows == [("availability_blocks", "availability_blocks_no_overlap"),
-                    ("inventory_ranges", "inventory_ranges_no_overlap"), ("bookings", "no_double_bookings")]
+                    ("inventory_ranges", "inventory_ranges_no_overlap"), ("bookings", "no_double_bookings"),
+                    ("rate_seasons", "rate_seasons_no_overlap")]
 
 
 def test_database_rejects_overlapping_rows_written_around_the_service(inventory, make_property):

@@ -136,6 +136,18 @@ def requeue(log_id: uuid.UUID, task_id: str) -> bool:
     return transition(log_id, ("triggered", "queued"), {"requeued": True}, status="queued", task_id=task_id)
 
 
+def push_changed_rates(adapter, connection: ConnectionSnapshot, start: date, end: date) -> dict:
+    """Push the engine's rates of the dates that changed since the last successful push, as ranges."""
+    prop = db.session.get(Property, connection.property_id)
+    changed = outbound.changed_rates(connection.id, prop, start, end)
+    ranges = outbound.rate_ranges(changed)
+    result = adapter.push_rates(ranges, prop.currency) if ranges else {"rates_pushed": 0, "currency": prop.currency}
+    skipped = bool(result.get("skipped"))  # an iCal-only connection takes no rates
+    if not skipped:
+        outbound.record_pushed_rates(connection.id, changed)
+    return {**result, "dates_changed": len(changed), "ranges_sent": 0 if skipped else len(ranges)}
+
+
 def run_operation(plan: SyncPlan, attempt: int) -> dict:
     """One attempt of the plan's operation; returns what goes into the log's details."""
     connection = plan.connection
@@ -151,8 +163,7 @@ def run_operation(plan: SyncPlan, attempt: int) -> dict:
         ranges = outbound.property_availability(connection.agency_id, connection.property_id, start, end)
         result = adapter.push_availability(ranges)
     elif plan.operation_type == "pricing_update":
-        prop = db.session.get(Property, connection.property_id)
-        result = adapter.push_rates(outbound.property_rates(prop, start, end), prop.currency)
+        result = push_changed_rates(adapter, connection, start, end)
     elif plan.operation_type == "bookings_sync":
         reservations = adapter.fetch_reservations(start, end)
         if adapter.mock_mode:

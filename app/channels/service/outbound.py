@@ -2,7 +2,9 @@
 
 Availability is derived from active `inventory_ranges` only (read through the
 inventory service, never written); consecutive equal days become one range, so a 90-day window is a
-handful of ranges rather than 90 values.
+handful of ranges rather than 90 values. Rates are the pricing engine's effective rate and minimum
+stay per date; only the dates whose values differ from what the connection's last successful push
+sent (`channel_rates`) go out, so a full sync after a season edit sends a few ranges, not 365 days.
 """
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 
 from app.channels.adapters.base import AvailabilityRange, RateRange
 from app.channels.models import ChannelRate
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import Property
+from app.pricing import engine
+from app.pricing import service as pricing
 
 
 def availability_ranges(occupied: list[tuple[date, date]], start: date, end: date) -> list[AvailabilityRange]:
@@ -58,16 +63,24 @@ def rate_ranges(days: list[tuple[date, Decimal, int]]) -> list[RateRange]:
     return ranges
 
 
-def property_rates(prop: Property, start: date, end: date) -> list[RateRange]:
-    """Nightly rate and minimum stay per day: per-date overrides, else the property's base values."""
-    overrides = {rate.date: rate for rate in db.session.scalars(
-        select(ChannelRate).where(ChannelRate.property_id == prop.id, ChannelRate.date >= start,
+def changed_rates(connection_id: uuid.UUID, prop: Property, start: date, end: date) -> list[tuple[date, Decimal, int]]:
+    """The engine's (date, rate, min stay) in [start, end) that differ from what the connection last got."""
+    effective = engine.effective_rates(pricing.pricing_of(prop, start, end), start, end)
+    pushed = {row.date: (row.nightly_rate, row.min_stay) for row in db.session.scalars(
+        select(ChannelRate).where(ChannelRate.connection_id == connection_id, ChannelRate.date >= start,
                                   ChannelRate.date < end))}
-    days = []
-    for offset in range((end - start).days):
-        day = start + timedelta(days=offset)
-        override = overrides.get(day)
-        rate = override.nightly_rate if override else prop.base_nightly_rate
-        min_stay = (override.min_stay if override and override.min_stay else None) or prop.min_stay_nights
-        days.append((day, Decimal(rate), min_stay))
-    return rate_ranges(days)
+    return [(day.date, day.nightly_rate, day.min_stay_nights) for day in effective
+            if pushed.get(day.date) != (day.nightly_rate, day.min_stay_nights)]
+
+
+def record_pushed_rates(connection_id: uuid.UUID, days: list[tuple[date, Decimal, int]]) -> None:
+    """Remember what the channel now has (commits with the push, so a failed push is sent again)."""
+    if not days:
+        return
+    rows = [{"connection_id": connection_id, "date": day, "nightly_rate": rate, "min_stay": min_stay}
+            for day, rate, min_stay in days]
+    statement = insert(ChannelRate).values(rows)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["connection_id", "date"],
+        set_={"nightly_rate": statement.excluded.nightly_rate, "min_stay": statement.excluded.min_stay,
+              "pushed_at": statement.excluded.pushed_at}))

@@ -11,6 +11,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSche
 
 from app.guests.schemas import DecimalOut, GuestIn
 from app.inventory.models import BOOKING_STATUSES, RANGE_KINDS
+from app.pricing.schemas import ChildAge, ExtraRequestIn, LineOut
 from app.web.pagination import PageOut, PageQuery
 
 BookingStatus = Literal[BOOKING_STATUSES]
@@ -48,6 +49,11 @@ class PropertyPatch(BaseModel):
     base_nightly_rate: Decimal = Field(None, ge=0, max_digits=10, decimal_places=2)
     currency: str = Field(None, pattern=r"^[A-Z]{3}$")
     timezone: str = Field(None, max_length=64, description="IANA time zone, default Europe/Berlin")
+    weekly_discount_percent: Decimal = Field(None, ge=0, le=90, max_digits=5, decimal_places=2,
+                                             description="off the nights of stays of 7+ nights")
+    monthly_discount_percent: Decimal = Field(None, ge=0, le=90, max_digits=5, decimal_places=2,
+                                              description="off the nights of stays of 28+ nights (the larger applies)")
+    visitor_tax_rule_id: uuid.UUID | None = Field(None, description="the visitor-tax rule charged here")
 
 
 class PropertyIn(PropertyPatch):
@@ -73,6 +79,9 @@ class PropertyOut(BaseModel):
     base_nightly_rate: DecimalOut
     currency: str
     timezone: str
+    weekly_discount_percent: DecimalOut
+    monthly_discount_percent: DecimalOut
+    visitor_tax_rule_id: uuid.UUID | None
     ical_token: str = Field(description="secret part of the property's iCal export URL")
     created_at: datetime
     updated_at: datetime
@@ -99,8 +108,13 @@ class BookingIn(BaseModel):
     guest: GuestIn | None = Field(None, description="inline guest instead of guest_id")
     adults: int = Field(1, ge=0, le=50)
     children: int = Field(0, ge=0, le=50)
+    children_ages: list[ChildAge] | None = Field(
+        None, max_length=50, description="one age per child; unknown ages pay the adult visitor tax")
+    extras: list[ExtraRequestIn] = Field(default_factory=list, max_length=50,
+                                         description="extra services offered at the property")
     total_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
-                                        description="default: nights x the property's nightly rate")
+                                        description="default: the pricing engine's total (its lines are stored); "
+                                                    "given: one manual line")
     notes: str | None = Field(None, max_length=5000)
 
 
@@ -114,7 +128,10 @@ class BookingPatch(BaseModel):
     guest: GuestIn | None = None
     adults: int = Field(None, ge=0, le=50)
     children: int = Field(None, ge=0, le=50)
-    total_price: Decimal = Field(None, ge=0, max_digits=12, decimal_places=2)
+    children_ages: list[ChildAge] | None = Field(None, max_length=50)
+    extras: list[ExtraRequestIn] = Field(None, max_length=50, description="replaces the booked extras; re-priced")
+    total_price: Decimal = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                 description="a price set by hand (one manual line)")
     notes: str | None = Field(None, max_length=5000)
     cancellation_reason: str | None = Field(None, max_length=500)
 
@@ -131,6 +148,7 @@ class BookingOut(BaseModel):
     external_ref: str | None
     adults: int
     children: int
+    children_ages: list[int] | None
     total_price: DecimalOut
     currency: str
     notes: str | None
@@ -144,6 +162,12 @@ class BookingOut(BaseModel):
     @property
     def nights(self) -> int:
         return (self.check_out - self.check_in).days
+
+
+class BookingDetailOut(BookingOut):
+    """One booking with its price lines; on create also the engine's price for comparison."""
+    price_lines: list[LineOut]
+    quoted_total: DecimalOut | None = Field(None, description="the pricing engine's total for this request")
 
 
 class BookingPage(PageOut[BookingOut]):

@@ -19,6 +19,8 @@ from app.inventory.service.guest_metrics import refresh_guest_metrics
 from app.inventory.service.properties import get_property
 from app.inventory.service.ranges import Stay, active_range_of, lock_property, move, occupy, release
 from app.inventory.service.rules import check_dates_editable, check_initial_status, check_stay, check_transition
+from app.pricing import engine
+from app.pricing import service as pricing
 from app.web.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
 from app.web.tenancy import get_owned, scoped
@@ -55,6 +57,8 @@ class BookingChanges:
     adults: int | _Unset = UNSET
     children: int | _Unset = UNSET
     total_price: Decimal | _Unset = UNSET
+    children_ages: list[int] | None | _Unset = UNSET
+    extras: tuple[engine.ExtraRequest, ...] | _Unset = UNSET
     notes: str | None | _Unset = UNSET
     cancellation_reason: str | None | _Unset = UNSET
 
@@ -103,20 +107,24 @@ def resolve_guest(agency_id: uuid.UUID, guest_id: uuid.UUID | None, guest: Guest
 def create_booking(agency_id: uuid.UUID, property_id: uuid.UUID, stay: Stay, *, status: str = "confirmed",
                    guest_id: uuid.UUID | None = None, guest: GuestDetails | None = None, source: str = "direct",
                    external_ref: str | None = None, adults: int = 1, children: int = 0,
+                   children_ages: list[int] | None = None, extras: tuple[engine.ExtraRequest, ...] = (),
                    total_price: Decimal | None = None, notes: str | None = None) -> Booking:
     """Create a booking; an occupying one takes the dates (property lock, then insert).
 
-    total_price defaults to nights x the property's nightly rate. Raises NotFound (property,
-    guest), ValidationFailed (rules), BookingConflict (dates taken), DuplicateExternalRef.
+    The pricing engine prices the stay and its lines are stored; a given total_price becomes one
+    `manual` line instead (the engine's quote stays on `booking.quote` for comparison). Raises
+    NotFound (property, guest), ValidationFailed (rules), BookingConflict (dates taken), DuplicateExternalRef.
     """
     prop = get_property(agency_id, property_id)
     check_initial_status(status)
     check_stay(prop, stay, direct=source == "direct")
+    quote = pricing.quote_property(prop, stay_request(stay, adults, children, children_ages, extras),
+                                   check_rules=source == "direct")
     booking = Booking(
         id=uuid.uuid4(), agency_id=agency_id, property_id=prop.id, check_in=stay.start, check_out=stay.end,
         status=status, source=source, external_ref=external_ref, adults=adults, children=children,
-        currency=prop.currency, notes=notes,
-        total_price=prop.base_nightly_rate * stay.nights if total_price is None else total_price)
+        children_ages=children_ages, currency=prop.currency, notes=notes)
+    booking.quote = quote
     if status in OCCUPYING_STATUSES:
         lock_property(prop.id)
     with guarded_write():  # all or nothing, also for an inline guest
@@ -124,8 +132,16 @@ def create_booking(agency_id: uuid.UUID, property_id: uuid.UUID, stay: Stay, *, 
         db.session.add(booking)
         if status in OCCUPYING_STATUSES:
             occupy(agency_id, prop.id, "booking", booking.id, stay)
+        pricing.write_price_lines(booking, list(quote.lines) if total_price is None
+                                  else [pricing.manual_line(total_price)])
     refresh_guest_metrics(agency_id, booking.guest_id)
     return booking
+
+
+def stay_request(stay: Stay, adults: int, children: int, children_ages: list[int] | None,
+                 extras: tuple[engine.ExtraRequest, ...]) -> engine.StayRequest:
+    return engine.StayRequest(stay.start, stay.end, adults,
+                              tuple(children_ages) if children_ages is not None else None, children, tuple(extras))
 
 
 def update_booking(agency_id: uuid.UUID, booking_id: uuid.UUID, changes: BookingChanges,
@@ -142,6 +158,7 @@ def update_booking(agency_id: uuid.UUID, booking_id: uuid.UUID, changes: Booking
     stay = Stay(given.pop("check_in", booking.check_in), given.pop("check_out", booking.check_out))
     check_new_stay(booking, new_status, stay)
     old_guest_id = booking.guest_id
+    lines = repriced_lines(booking, stay, given)
     with guarded_write():  # all or nothing: a conflict leaves the booking as it was
         if "guest_id" in given or "guest" in given:
             booking.guest_id = resolve_guest(agency_id, given.pop("guest_id", None), given.pop("guest", None))
@@ -150,6 +167,8 @@ def update_booking(agency_id: uuid.UUID, booking_id: uuid.UUID, changes: Booking
         if new_status == "cancelled" and booking.status != "cancelled":
             booking.cancelled_at, booking.cancelled_by = datetime.now(timezone.utc), actor_id
         apply_inventory(booking, new_status, stay)
+        if lines is not None:
+            pricing.write_price_lines(booking, lines)
     refresh_guest_metrics(agency_id, old_guest_id, booking.guest_id)
     return booking
 
@@ -190,3 +209,31 @@ def apply_inventory(booking: Booking, new_status: str, stay: Stay) -> None:
         else:
             release(current)
 
+
+
+PRICED_FIELDS = ("adults", "children", "children_ages", "extras")
+
+
+def repriced_lines(booking: Booking, stay: Stay, given: dict) -> list[engine.Line] | None:
+    """New price lines when the PATCH sets a price or changes dates, guests or extras, else None.
+
+    Pops total_price and extras from `given`. A price set by hand stays until a new one is given
+    or the extras change; the engine re-prices everything else (its rules only for direct bookings).
+    """
+    total_price, extras = given.pop("total_price", None), given.pop("extras", None)
+    if "children" in given and "children_ages" not in given and given["children"] != booking.children:
+        given["children_ages"] = None  # the old ages no longer fit
+    dates_changed = (stay.start, stay.end) != (booking.check_in, booking.check_out)
+    if not (dates_changed or extras is not None or any(name in given for name in PRICED_FIELDS)):
+        return None if total_price is None else [pricing.manual_line(total_price)]
+    request = stay_request(stay, given.get("adults", booking.adults), given.get("children", booking.children),
+                           given.get("children_ages", booking.children_ages),
+                           extras if extras is not None else pricing.booked_extras(booking.id))
+    engine.check_request(request)  # e.g. one age per child, also when the price is set by hand
+    if total_price is not None:
+        return [pricing.manual_line(total_price)]
+    if extras is None and pricing.has_manual_price(booking.id):
+        return None
+    quote = pricing.quote_property(get_property(booking.agency_id, booking.property_id), request,
+                                   check_rules=booking.source == "direct" and dates_changed, booking_id=booking.id)
+    return list(quote.lines)

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.inventory.models import Property
+from app.pricing.models import VisitorTaxRule
 from app.web.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
 from app.web.tenancy import get_owned, scoped, soft_delete_owned, update_owned
@@ -18,7 +19,8 @@ PROPERTY_NOT_FOUND = "Property not found"
 EDITABLE_FIELDS = frozenset({
     "name", "internal_name", "address_line", "postal_code", "city", "country", "max_guests", "bedrooms",
     "is_active", "min_stay_nights", "max_advance_days", "check_in_time", "check_out_time",
-    "base_nightly_rate", "currency", "timezone",
+    "base_nightly_rate", "currency", "timezone", "weekly_discount_percent", "monthly_discount_percent",
+    "visitor_tax_rule_id",
 })
 
 
@@ -82,10 +84,19 @@ def is_known_timezone(name: str) -> bool:
     return True
 
 
+def check_tax_rule(agency_id: uuid.UUID, fields: dict) -> None:
+    """The visitor-tax rule must be one of the agency's (another agency's id reads as unknown)."""
+    rule_id = fields.get("visitor_tax_rule_id")
+    if rule_id is not None and db.session.scalar(
+            scoped(VisitorTaxRule, agency_id).where(VisitorTaxRule.id == rule_id)) is None:
+        raise ValidationFailed.field("visitor_tax_rule_id", "Visitor tax rule not found")
+
+
 def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
     """Create a property with a fresh iCal export token. Raises ValidationFailed."""
     fields = {"name": name, **fields}
     check_fields(fields)
+    check_tax_rule(agency_id, fields)
     prop = Property(agency_id=agency_id, ical_token=new_ical_token(), **fields)
     db.session.add(prop)
     db.session.flush()
@@ -95,6 +106,7 @@ def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
 def update_property(agency_id: uuid.UUID, property_id: uuid.UUID, **changes) -> Property:
     """Change the given fields. Raises NotFound, ValidationFailed."""
     check_fields(changes)
+    check_tax_rule(agency_id, changes)
     return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, changes)
 
 

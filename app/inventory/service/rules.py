@@ -52,11 +52,13 @@ def check_dates_editable(status: str) -> None:
 
 
 def check_stay(prop: Property, stay: Stay, *, direct: bool, new_arrival: bool = True) -> None:
-    """Stay rules (spec 20): ordered dates always; for direct bookings also the minimum stay,
-    the booking window (`max_advance_days`, counted in the property's time zone, every night
-    must lie inside it) and no arrival in the past when the arrival is new.
+    """Stay rules (spec 20): ordered dates always; for direct bookings also the booking window
+    (`max_advance_days`, counted in the property's time zone, every night must lie inside it)
+    and no arrival in the past when the arrival is new.
 
-    Channel imports record what the channel already sold, so only the date order applies.
+    The minimum stay and arrival day depend on the arrival night's season: the pricing engine
+    checks them when it prices the stay. Channel imports record what the channel already sold,
+    so only the date order applies.
     """
     require_ordered(stay, "check_in", "check_out")
     if not direct:
@@ -64,10 +66,6 @@ def check_stay(prop: Property, stay: Stay, *, direct: bool, new_arrival: bool = 
     today = property_today(prop)
     if new_arrival and stay.start < today:
         raise ValidationFailed.field("check_in", f"check_in {stay.start} is in the past (today is {today})")
-    if stay.nights < prop.min_stay_nights:
-        raise ValidationFailed.field(
-            "check_out", f"Stay of {stay.nights} night(s) is shorter than the minimum stay of "
-                         f"{prop.min_stay_nights} night(s)")
     last_night = today + timedelta(days=prop.max_advance_days)
     if stay.end - timedelta(days=1) > last_night:
         field = "check_in" if stay.start > last_night else "check_out"

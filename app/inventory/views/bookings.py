@@ -10,13 +10,17 @@ from flask import current_app, render_template, request, url_for
 
 from app.inventory import service
 from app.inventory.api import BOOKING_EDITORS
+from app.inventory.api.bookings import service_arguments
 from app.inventory.api.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.models import BOOKING_STATUSES, Booking
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal
+from app.pricing import forms as pricing_forms
+from app.pricing import service as pricing
+from app.pricing.api import PRICING_EDITORS
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import DomainError, NotFound
+from app.web.errors import DomainError, NotFound, ValidationFailed
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
 from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.panels import load_list
@@ -84,6 +88,7 @@ def bookings():
 def render_booking_form(values, errors: dict, status: int = 200):
     return render_page_or_partial("inventory/booking_form.html", "inventory/partials/_booking_form.html",
                                   status=status, values=values, errors=errors,
+                                  quote_panel=pricing_forms.quote_context(values),
                                   **form_options(property_choices(current_agency_id())))
 
 
@@ -107,6 +112,7 @@ def booking_input(form) -> BookingIn:
     guest = {name: form.get(f"guest_{name}", "").strip() for name in GUEST_FORM_FIELDS}
     if any(guest.values()):
         values["guest"] = {name: value for name, value in guest.items() if value}
+    values.update(children_ages=pricing_forms.children_ages(form), extras=pricing_forms.booked_extras(form))
     return validated(BookingIn, values, stay_order)
 
 
@@ -116,7 +122,9 @@ def create_booking():
     agency_id = current_agency_id()
     try:
         data = booking_input(request.form)
-        details = data.model_dump(exclude={"property_id", "check_in", "check_out", "guest"})
+        if data.total_price is not None and not has_role(*PRICING_EDITORS):
+            raise ValidationFailed.field("total_price", "Only admins and managers can set a price by hand")
+        details = service_arguments(data.model_dump(exclude={"property_id", "check_in", "check_out", "guest"}))
         guest = service.GuestDetails(**data.guest.model_dump()) if data.guest else None
         stay = service.Stay(data.check_in, data.check_out)
         booking = commit_with_retry(
@@ -139,7 +147,7 @@ def detail_context(agency_id: uuid.UUID, booking: Booking) -> dict:
     row = overview.booking_rows(agency_id, [booking])[0]
     can_edit = has_role(*BOOKING_EDITORS)
     return {"row": row, "booking": booking, "actions": available_actions(booking) if can_edit else [],
-            "guest_url": guest_url(booking)}
+            "guest_url": guest_url(booking), "price_lines": pricing.price_lines(booking.id)}
 
 
 @bp.get("/bookings/<uuid:booking_id>")

@@ -14,6 +14,8 @@ from app.inventory.models import Property
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal
+from app.pricing import forms as pricing_forms
+from app.pricing import service as pricing
 from app.web.auth import current_agency_id, has_role, require_role
 from app.web.errors import DomainError
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
@@ -61,8 +63,21 @@ def property_fields(form) -> dict:
 
 
 def render_property_form(prop: Property | None, values, errors: dict, status: int = 200):
+    pricing_options = pricing_forms.property_pricing_options(current_agency_id(), prop.id if prop else None, values)
     return render_page_or_partial("inventory/property_form.html", "inventory/partials/_property_form.html",
-                                  status=status, prop=prop, values=values, errors=errors)
+                                  status=status, prop=prop, values=values, errors=errors, **pricing_options)
+
+
+def save_property(agency_id: uuid.UUID, property_id: uuid.UUID | None, form) -> Property:
+    """Create or update the property and its assigned extras in one unit of work."""
+    fields, assignments = property_fields(form), pricing_forms.property_assignments(form)
+
+    def work() -> Property:
+        prop = service.update_property(agency_id, property_id, **fields) if property_id else \
+            service.create_property(agency_id, **fields)
+        pricing.set_property_extras(agency_id, prop.id, assignments)
+        return prop
+    return commit_with_retry(work)
 
 
 @bp.get("/properties/new")
@@ -89,8 +104,7 @@ def property_edit(property_id: uuid.UUID):
 def create_property():
     agency_id = current_agency_id()
     try:
-        fields = property_fields(request.form)
-        prop = commit_with_retry(lambda: service.create_property(agency_id, **fields))
+        prop = save_property(agency_id, None, request.form)
     except DomainError as exc:
         return render_property_form(None, request.form, field_errors(exc), form_status(exc))
     return go_to(url_for("inventory.property_detail", property_id=prop.id))
@@ -102,8 +116,7 @@ def update_property(property_id: uuid.UUID):
     agency_id = current_agency_id()
     prop = service.get_property(agency_id, property_id)
     try:
-        fields = property_fields(request.form)
-        commit_with_retry(lambda: service.update_property(agency_id, property_id, **fields))
+        save_property(agency_id, property_id, request.form)
     except DomainError as exc:
         return render_property_form(prop, request.form, field_errors(exc), form_status(exc))
     return go_to(url_for("inventory.property_detail", property_id=property_id))
