@@ -149,7 +149,7 @@ def test_booking_form_quote_preview_and_lines_on_the_booking(logged_in, app, mak
     assert re.search(r'id="quote-total">336.00 EUR<', text(preview))
     assert "load," not in text(preview)  # the swapped panel waits for the next change
     short = client.post("/pricing/quote-preview", data={**form, "check_out": str(day(10))}, headers=hx())
-    assert "check_out must be after check_in" in text(short)
+    assert "Check-out must be after check-in" in text(short)
     assert "Choose a property" in text(client.post("/pricing/quote-preview", data={}, headers=hx()))
     created = client.post("/bookings", data=form, headers=hx())
     assert created.status_code == 200 and created.headers.get("HX-Redirect"), text(created)
