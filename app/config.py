@@ -58,6 +58,11 @@ def channel_config(env: Mapping[str, str]) -> dict:
         "CHANNELS_RETRY_AFTER_MAX_SECONDS": env_float(env, "CHANNELS_RETRY_AFTER_MAX_SECONDS", 60),
         "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS", 3.05),
         "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS", 10),
+        # Total time for one channel call (connect, redirects, whole body), and the body's byte cap.
+        "CHANNELS_HTTP_TOTAL_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_TOTAL_TIMEOUT_SECONDS", 30),
+        "CHANNELS_MAX_FEED_BYTES": env_int(env, "CHANNELS_MAX_FEED_BYTES", 5 * 1024 * 1024),
+        # Exact host names or CIDRs the outbound-URL guard lets through although private.
+        "CHANNELS_ALLOWED_PRIVATE_HOSTS": env_list(env, "CHANNELS_ALLOWED_PRIVATE_HOSTS"),
         "CHANNELS_MOCK_DELAY_SECONDS": env_float(env, "CHANNELS_MOCK_DELAY_SECONDS", 0.3),
         "CHANNELS_LOCK_WAIT_SECONDS": env_float(env, "CHANNELS_LOCK_WAIT_SECONDS", 30),
         "CHANNELS_SYNC_WINDOW_DAYS": env_int(env, "CHANNELS_SYNC_WINDOW_DAYS", 90),
@@ -106,7 +111,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "ENABLE_OPS_CONSOLE": env_bool(env, "ENABLE_OPS_CONSOLE", False),
         "ENABLE_REDIS_HEALTHCHECK": env_bool(env, "ENABLE_REDIS_HEALTHCHECK", True),
         "ENABLE_WORKER_HEALTHCHECK": env_bool(env, "ENABLE_WORKER_HEALTHCHECK", True),
-        "TRUST_PROXY_HEADERS": env_bool(env, "TRUST_PROXY_HEADERS", True),
+        "TRUSTED_PROXY_HOPS": env_int(env, "TRUSTED_PROXY_HOPS", 0),
         "WORKER_EXPECTED_COUNT": env_int(env, "WORKER_EXPECTED_COUNT", 1),
         "HEALTH_CHECK_TIMEOUT_SECONDS": env_float(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 1.5),
         "WORKER_JOB_TIMEOUT": env_int(env, "WORKER_JOB_TIMEOUT", 300),
@@ -133,6 +138,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "ALLOWED_ORIGINS": [o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()],
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Larger request bodies answer 413 before anything reads them.
+        "MAX_CONTENT_LENGTH": env_int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "INVENTORY_RETRY_BACKOFF_MS": env_int_list(env, "INVENTORY_RETRY_BACKOFF_MS", (100, 200)),
         "IDEMPOTENCY_TTL_SECONDS": env_int(env, "IDEMPOTENCY_TTL_SECONDS", 86400),
         # CSRF tokens live as long as the session so pages left open keep working.

@@ -104,6 +104,7 @@ def build_config(database_url: str, redis_url: str, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "DB_BACKGROUND_RECONNECT_ENABLED": False,
         "LOG_LEVEL": "WARNING",
+        "CHANNELS_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],  # the channel simulator
         **overrides,
     }
 

@@ -2,7 +2,8 @@
 
 `current_principal()` is resolved once per request. Role checks read
 team_members (never anything cached in a token). Rows of another agency are
-reported as 404 by the services, never 403.
+reported as 404 by the services, never 403. Platform operators (`users.is_operator`,
+granted by the CLI) see cross-agency pages; to everyone else those answer 404.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from flask_login import current_user
 from app.auth import service as auth_service
 from app.auth.service import AuthError, Principal
 from app.extensions import csrf
-from app.web.errors import Forbidden
+from app.web.errors import Forbidden, NotFound
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -96,3 +97,20 @@ def require_role(*roles: str):
         wrapper.allowed_roles = roles  # the security drills check every guarded endpoint against it
         return wrapper
     return decorator
+
+
+def is_operator() -> bool:
+    """The caller is a platform operator (every agency's jobs, global figures)."""
+    principal = current_principal()
+    return principal is not None and principal.user.is_operator
+
+
+def require_operator(view):
+    """Allow the view only for platform operators; to others it does not exist (404)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_operator():
+            raise NotFound("Not found")
+        return view(*args, **kwargs)
+    wrapper.operator_only = True  # the security drills check every operator page against it
+    return wrapper

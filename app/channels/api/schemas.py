@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, RootModel
 
 from app.channels.models import CONNECTION_STATUSES, DIRECTIONS, OPERATION_TYPES, SYNC_STATUSES
 from app.web.api import Detail
+from app.web.jsonlimits import FreeJson
 
 ConnectionStatus = Literal[CONNECTION_STATUSES]  # type: ignore[valid-type]
 SyncType = Literal["full", "availability", "pricing", "bookings"]
@@ -44,7 +45,7 @@ class ConnectionIn(BaseModel):
     platform_listing_id: str | None = Field(None, max_length=255)
     access_token: str | None = Field(None, max_length=8192)
     refresh_token: str | None = Field(None, max_length=8192)
-    platform_metadata: dict = Field(default_factory=dict)
+    platform_metadata: FreeJson = Field(default_factory=dict)
     ical_import_url: str | None = Field(None, max_length=2048)
     status: ConnectionStatus = "active"
 
@@ -53,7 +54,7 @@ class ConnectionPatch(BaseModel):
     """Partial update: only the fields sent change; `"property_id": null` unmaps."""
     property_id: uuid.UUID | None = None
     platform_listing_id: str | None = Field(None, max_length=255)
-    platform_metadata: dict | None = None
+    platform_metadata: FreeJson | None = None
     status: ConnectionStatus | None = None
     access_token: str | None = Field(None, max_length=8192)
     refresh_token: str | None = Field(None, max_length=8192)

@@ -9,22 +9,22 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.channels import crypto
+from app.channels import crypto, outbound
 from app.channels.adapters import adapter_for
 from app.channels.adapters.base import ConnectionSnapshot, TestResult
 from app.channels.errors import (ConnectionExists, ConnectionNotFound, ConnectionTestFailed, PropertyNotFound,
-                                 UnsupportedPlatform)
+                                 UnsupportedPlatform, UrlRefused)
 from app.channels.models import CONNECTION_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import Property
 from app.web.errors import NotFound, ValidationFailed
+from app.web.jsonlimits import check_free_json
 from app.web.tenancy import get_owned, scoped
 
 log = logging.getLogger(__name__)
@@ -139,13 +139,20 @@ def snapshot(connection: ChannelConnection) -> ConnectionSnapshot:
 
 
 def validate_fields(values: dict) -> None:
+    """Everything a write could still refuse, checked before anything is written."""
     if "status" in values and values["status"] not in CONNECTION_STATUSES:
         raise ValidationFailed.field("status", f"Must be one of: {', '.join(CONNECTION_STATUSES)}")
     url = values.get("ical_import_url")
-    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
-        raise ValidationFailed.field("ical_import_url", "Must be an http(s) URL")
-    if values.get("platform_metadata") is not None and not isinstance(values["platform_metadata"], dict):
-        raise ValidationFailed.field("platform_metadata", "Must be a JSON object")
+    if url:
+        try:
+            outbound.validate_url(url)
+        except outbound.UrlNotAllowed as exc:
+            raise UrlRefused("ical_import_url", str(exc)) from None
+    metadata = values.get("platform_metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise ValidationFailed.field("platform_metadata", "Must be a JSON object")
+        check_free_json("platform_metadata", metadata)
 
 
 def apply_fields(connection: ChannelConnection, values: dict) -> None:
