@@ -114,6 +114,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "TRUSTED_PROXY_HOPS": env_int(env, "TRUSTED_PROXY_HOPS", 0),
         "WORKER_EXPECTED_COUNT": env_int(env, "WORKER_EXPECTED_COUNT", 1),
         "HEALTH_CHECK_TIMEOUT_SECONDS": env_float(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 1.5),
+        # Shows readiness details (workers, versions, queues) to callers sending it as X-Health-Token.
+        "HEALTH_DETAILS_TOKEN": env.get("HEALTH_DETAILS_TOKEN", ""),
         "WORKER_JOB_TIMEOUT": env_int(env, "WORKER_JOB_TIMEOUT", 300),
         "WORKER_HEARTBEAT_SECONDS": env_int(env, "WORKER_HEARTBEAT_SECONDS", 30),
         "SYNC_REAP_GRACE_SECONDS": env_int(env, "SYNC_REAP_GRACE_SECONDS", 30),

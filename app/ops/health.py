@@ -1,6 +1,13 @@
-"""`/health` (liveness) and `/health/ready` (readiness), GET and HEAD, no auth."""
+"""`/health` (liveness) and `/health/ready` (readiness), GET and HEAD, no auth.
+
+Anonymous readiness answers the status and each component's status only; the details
+(worker host names and versions, queues, errors, schema revision) are for platform
+operators and for callers presenting `HEALTH_DETAILS_TOKEN` in the `X-Health-Token` header.
+"""
 from __future__ import annotations
 
+import logging
+import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -15,7 +22,9 @@ from app.ops.queues import oldest_queued_age, queue_stats, worker_problem, worke
 from app.version import code_version, package_version
 from jobs import redis_connection
 
+log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
+DETAILS_TOKEN_HEADER = "X-Health-Token"
 _executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="readiness")
 
 
@@ -94,8 +103,10 @@ def liveness() -> dict:
     return {"status": "up", "service": "pms", "version": package_version(), "commit": code_version(False)}
 
 
-def readiness(strict: bool = False) -> tuple[dict, int]:
-    """The readiness body and its HTTP status (spec 50: down 503; degraded 200, strict 503)."""
+def readiness(strict: bool = False, details: bool = True) -> tuple[dict, int]:
+    """The readiness body and its HTTP status (spec 50: down 503; degraded 200, strict 503).
+
+    Without `details` each component carries its status only."""
     config = current_app.config
     checks = {"db": check_db}
     if config["ENABLE_REDIS_HEALTHCHECK"]:
@@ -111,6 +122,8 @@ def readiness(strict: bool = False) -> tuple[dict, int]:
     else:
         status = "up"
     code = 503 if status == "down" or (status == "degraded" and strict) else 200
+    if not details:
+        components = {name: {"status": c["status"]} for name, c in components.items()}
     body = {"status": status, "components": components,
             "checked_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     return body, code
@@ -125,9 +138,27 @@ def health():
     return liveness()
 
 
+def caller_is_operator() -> bool:
+    """A signed-in platform operator; never an error (the database may be the thing that is down)."""
+    from app.web.auth import is_operator
+    try:
+        return is_operator()
+    except Exception:  # noqa: BLE001 - an expired token or an unreachable database just means "no details"
+        log.debug("Readiness caller not resolved", exc_info=True)
+        return False
+
+
+def may_see_details() -> bool:
+    token = current_app.config.get("HEALTH_DETAILS_TOKEN") or ""
+    presented = request.headers.get(DETAILS_TOKEN_HEADER, "")
+    if token and presented and secrets.compare_digest(token.encode(), presented.encode()):
+        return True
+    return caller_is_operator()
+
+
 @bp.route("/health/ready", methods=["GET", "HEAD"])
 def health_ready():
-    body, code = readiness(is_strict())
+    body, code = readiness(is_strict(), details=may_see_details())
     response = current_app.make_response((body, code))
     response.headers["Cache-Control"] = "no-store"
     return response
