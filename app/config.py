@@ -68,6 +68,8 @@ def channel_config(env: Mapping[str, str]) -> dict:
         "CHANNELS_SYNC_WINDOW_DAYS": env_int(env, "CHANNELS_SYNC_WINDOW_DAYS", 90),
         "CHANNELS_DISABLED_PLATFORMS": env_list(env, "CHANNELS_DISABLED_PLATFORMS"),
         "SYNC_LOG_STALE_MINUTES": env_int(env, "SYNC_LOG_STALE_MINUTES", 60),
+        # Sync triggers per connection (API), flask-limiter notation.
+        "CHANNELS_TRIGGER_RATE_LIMIT": env.get("CHANNELS_TRIGGER_RATE_LIMIT", "30 per minute"),
         "SYNC_LOG_RETENTION_DAYS": env_int(env, "SYNC_LOG_RETENTION_DAYS", 90),
         "SYNC_LOG_PURGE_BATCH": env_int(env, "SYNC_LOG_PURGE_BATCH", 5000),
         "SYNC_STALE_CONNECTION_HOURS": env_int(env, "SYNC_STALE_CONNECTION_HOURS", 24),
@@ -134,6 +136,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "DB_CONNECT_TIMEOUT_SECONDS": env_int(env, "DB_CONNECT_TIMEOUT_SECONDS", 2),
         "API_TOKEN_TTL_SECONDS": env_int(env, "API_TOKEN_TTL_SECONDS", 3600),
         "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "10 per minute"),
+        # Failed logins per account (whatever the caller's IP; also for unknown accounts).
+        "AUTH_ACCOUNT_RATE_LIMIT": env.get("AUTH_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
         "SESSION_COOKIE_SECURE": env_bool(env, "SESSION_COOKIE_SECURE", app_env != "development"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import service
 from app.auth.forms import LoginForm
 from app.auth.service import AuthError
-from app.extensions import db, limiter
-from app.web.auth import is_failed_login
+from app.extensions import db
+from app.web.auth import limit_failed_logins
 
 bp = Blueprint("auth", __name__)
 
@@ -26,7 +26,7 @@ def safe_next_url(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"], deduct_when=is_failed_login)
+@limit_failed_logins(methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":

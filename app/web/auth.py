@@ -11,12 +11,12 @@ import uuid
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth import service as auth_service
 from app.auth.service import AuthError, Principal
-from app.extensions import csrf
+from app.extensions import csrf, limiter
 from app.web.errors import Forbidden, NotFound
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -79,6 +79,24 @@ def protect_pages(bp: Blueprint) -> Blueprint:
 def is_failed_login(response) -> bool:
     """Rate limits on login and token endpoints count only failed attempts."""
     return response.status_code == 401
+
+
+def login_account_key() -> str:
+    """Rate-limit key of the account a login attempt names: its email, whether the account exists
+    or not (the answer must not tell)."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    email = body.get("email") if isinstance(body, dict) or hasattr(body, "getlist") else None
+    return "login-account:" + (email.strip().lower()[:320] if isinstance(email, str) else "")
+
+
+def limit_failed_logins(methods: list[str] | None = None):
+    """Failed logins are limited per client IP (AUTH_RATE_LIMIT) and per account
+    (AUTH_ACCOUNT_RATE_LIMIT), so rotating IPs cannot guess one account's password."""
+    per_ip = limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=methods,
+                           deduct_when=is_failed_login)
+    per_account = limiter.limit(lambda: current_app.config["AUTH_ACCOUNT_RATE_LIMIT"], key_func=login_account_key,
+                                methods=methods, deduct_when=is_failed_login)
+    return lambda view: per_ip(per_account(view))
 
 
 def has_role(*roles: str) -> bool:

@@ -118,6 +118,7 @@ class SyncOut(BaseModel):
     message: str
     task_ids: list[str]
     batch_id: uuid.UUID
+    coalesced: bool = Field(False, description="The same sync was still waiting: its batch is returned")
 
 
 class PropertySyncIn(BaseModel):
@@ -138,6 +139,7 @@ class PropertySyncOut(BaseModel):
     batch_id: uuid.UUID
     platform: str
     retry_count: int = 0
+    coalesced: bool = Field(False, description="The same sync was still waiting: its batch is returned")
 
 
 # --- logs and batches ---

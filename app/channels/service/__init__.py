@@ -21,11 +21,11 @@ from app.channels.service.ical import export_calendar, ical_url
 from app.channels.service.logs import (LogPage, PurgeResult, get_sync_log, list_sync_logs, purge_sync_logs,
                                        sweep_stale_sync_logs)
 from app.channels.service.reads import batch_summaries, find_connections, has_active_logs, property_choices
-from app.channels.service.sync import (SYNC_TYPES, TriggerResult, retry_sync_log, trigger_property_sync,
-                                       trigger_sync)
+from app.channels.service.sync import (SYNC_TYPES, TRIGGER_ROLES, TriggerResult, retry_sync_log,
+                                       trigger_property_sync, trigger_sync)
 
 __all__ = [
-    "BatchSummary", "ConnectionView", "LogPage", "PurgeResult", "SYNC_TYPES", "TriggerResult",
+    "BatchSummary", "ConnectionView", "LogPage", "PurgeResult", "SYNC_TYPES", "TRIGGER_ROLES", "TriggerResult",
     "create_connection", "delete_connection", "export_calendar", "get_connection", "get_sync_batch",
     "get_sync_log", "ical_url", "list_connections", "list_sync_batches", "list_sync_logs", "owned_property", "purge_sync_logs",
     "retry_sync_log", "stale_connections", "sweep_stale_sync_logs", "test_connection",
