@@ -16,11 +16,12 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next_url(target: str | None) -> str:
-    """Only local paths are followed after login (no scheme, host or `//`)."""
+    """Only local paths are followed after login (no scheme, host, `//` or control characters)."""
     if not target:
         return url_for("dashboard.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(char) < 32 or ord(char) == 127 for char in target)):
         return url_for("dashboard.index")
     return target
 

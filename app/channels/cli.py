@@ -31,7 +31,7 @@ def uuid_option(value: str | None, name: str) -> uuid.UUID | None:
 def json_object(value: str) -> dict:
     try:
         parsed = json.loads(value)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise click.BadParameter(f"Invalid JSON: {exc}", param_hint="--metadata") from None
     if not isinstance(parsed, dict):
         raise click.BadParameter("Must be a JSON object, e.g. '{\"listing_id\": \"123\"}'", param_hint="--metadata")

@@ -13,7 +13,7 @@ from spectree import Response as ApiResponse  # noqa: F401  (re-exported for api
 
 from app.extensions import csrf
 from app.web.auth import protect_api
-from app.web.jsonlimits import limit_json_body
+from app.web.limits import limit_json_body
 
 
 class FieldError(BaseModel):

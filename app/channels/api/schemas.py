@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, RootModel
 
 from app.channels.models import CONNECTION_STATUSES, DIRECTIONS, OPERATION_TYPES, SYNC_STATUSES
 from app.web.api import Detail
-from app.web.jsonlimits import FreeJson
+from app.web.limits import FreeJson, SaneDate
 
 ConnectionStatus = Literal[CONNECTION_STATUSES]  # type: ignore[valid-type]
 SyncType = Literal["full", "availability", "pricing", "bookings"]
@@ -108,8 +108,8 @@ class IcalExportOut(BaseModel):
 
 class SyncIn(BaseModel):
     sync_type: SyncType
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: SaneDate | None = None
+    end_date: SaneDate | None = None
     confirm_feed_shrink: bool = Field(False, description="Accept an iCal feed that shrank by more than half")
 
 
@@ -127,8 +127,8 @@ class PropertySyncIn(BaseModel):
     property_id: uuid.UUID
     connection_id: uuid.UUID | None = None
     manual_trigger: bool = True
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: SaneDate | None = None
+    end_date: SaneDate | None = None
 
 
 class PropertySyncOut(BaseModel):

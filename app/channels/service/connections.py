@@ -24,7 +24,7 @@ from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import Property
 from app.web.errors import NotFound, ValidationFailed
-from app.web.jsonlimits import check_free_json
+from app.web.limits import check_free_json
 from app.web.tenancy import get_owned, scoped
 
 log = logging.getLogger(__name__)

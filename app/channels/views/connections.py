@@ -14,6 +14,7 @@ from app.extensions import db
 from app.web.auth import current_agency_id
 from app.web.errors import DomainError
 from app.web.htmx import hx_response, is_htmx, render_page_or_partial
+from app.web.limits import MAX_JSON_DEPTH
 
 TEXT_FIELDS = ("platform_listing_id", "access_token", "refresh_token", "ical_import_url")
 
@@ -48,6 +49,8 @@ def parse_connection_form(form) -> tuple[dict, dict]:
         errors["platform_type"] = "Select a platform"
     try:
         values["platform_metadata"] = json.loads(form.get("platform_metadata", "").strip() or "{}")
+    except RecursionError:
+        errors["platform_metadata"] = f"JSON is nested deeper than {MAX_JSON_DEPTH} levels"
     except ValueError as exc:
         errors["platform_metadata"] = f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
     if "platform_metadata" in values and not isinstance(values["platform_metadata"], dict):

@@ -83,9 +83,11 @@ def purge_confirm(connection_id):
 @bp.get("/connections/<uuid:connection_id>/sync-logs/purge/preview")
 @require_role("admin")
 def purge_preview(connection_id):
-    """Live preview of the purge dialog: a dry run, nothing deleted."""
+    """Live preview of the purge dialog: a dry run, nothing deleted. Ownership first, then the input."""
+    agency_id = current_agency_id()
+    service.owned_connection(agency_id, connection_id)
     days = purge_days(request.args.get("retention_days"))
-    preview = service.purge_sync_logs(current_agency_id(), connection_id, days, dry_run=True) if days else None
+    preview = service.purge_sync_logs(agency_id, connection_id, days, dry_run=True) if days else None
     return render_template("channels/partials/_purge_preview.html", preview=preview), 200, NO_STORE
 
 
