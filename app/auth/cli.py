@@ -26,7 +26,8 @@ def create_user_command(email: str, agency_slug: str, role: str, operator: bool,
     if operator:
         service.grant_operator(user)
     db.session.commit()
-    click.echo(f"User {user.email} is {role} of agency {agency.slug}" + (" and a platform operator" if operator else ""))
+    operator_note = " and a platform operator" if operator else ""
+    click.echo(f"User {user.email} is {role} of agency {agency.slug}{operator_note}")
 
 
 @click.command("grant-operator")

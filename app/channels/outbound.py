@@ -36,13 +36,9 @@ def embedded_ipv4(address: IpAddress) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 address stands for (IPv4-mapped, 6to4, Teredo, NAT64)."""
     if address.version != 6:
         return None
-    if address.ipv4_mapped or address.sixtofour:
-        return address.ipv4_mapped or address.sixtofour
-    if address.teredo:
-        return address.teredo[1]
     if address in NAT64:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
+    return address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
 
 
 def is_public(address: IpAddress) -> bool:

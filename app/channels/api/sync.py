@@ -64,7 +64,8 @@ def retry_sync_log(connection_id, log_id):
     """Re-run a failed operation as a new batch; the new log's details.retry_of names the failed one."""
     result = service.retry_sync_log(current_agency_id(), connection_id, log_id)
     db.session.commit()
-    return sync_out(result, trigger_message(result, f"Retry of {result.logs[0].operation_type} triggered successfully"))
+    return sync_out(result, trigger_message(result,
+                                            f"Retry of {result.logs[0].operation_type} triggered successfully"))
 
 
 @bp.post("/availability/sync")
@@ -81,6 +82,7 @@ def trigger_property_sync(json: PropertySyncIn):
         start=json.start_date, end=json.end_date, manual=json.manual_trigger)
     db.session.commit()
     sync_log = result.logs[0]
-    return PropertySyncOut(message=trigger_message(result, f"{json.sync_type.capitalize()} sync task triggered successfully"),
+    message = f"{json.sync_type.capitalize()} sync task triggered successfully"
+    return PropertySyncOut(message=trigger_message(result, message),
                            task_id=sync_log.task_id, sync_log_id=sync_log.id, batch_id=result.batch_id,
                            platform=json.platform, coalesced=result.coalesced)

@@ -93,6 +93,17 @@ def touch_last_sync(connection_id: uuid.UUID) -> None:
         log.warning("Failed to touch connection %s last_sync_at: %s", connection_id, exc)
 
 
+def ensure_queue_reachable() -> None:
+    """A coalesced trigger enqueues nothing, yet its batch only runs once the queue is back:
+    while Redis is unreachable it answers `queue_unavailable` like every other trigger."""
+    from jobs import redis_connection
+
+    try:
+        redis_connection(current_app.config["HEALTH_CHECK_TIMEOUT_SECONDS"]).ping()
+    except RedisError as exc:
+        raise QueueUnavailable(type(exc).__name__) from None
+
+
 def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
     from jobs.channels import enqueue_sync
 
@@ -141,6 +152,7 @@ def start_batch(connection: ChannelConnection, operations: tuple[str, ...], wind
                "end_date": window.end.isoformat(), **(extra or {})}
     waiting = waiting_batch(connection.id, operations, details)
     if waiting is not None:
+        ensure_queue_reachable()
         batch_id, logs = waiting
         return TriggerResult(batch_id, connection, logs, coalesced=True)
     batch_id = uuid.uuid4()
