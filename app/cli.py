@@ -6,7 +6,7 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from app.auth.cli import create_user_command, grant_operator_command
-    from app.channels.cli import (purge_logs_command, rotate_channel_credentials_command,
+    from app.channels.cli import (cancel_sync_log_command, purge_logs_command, rotate_channel_credentials_command,
                                   seed_connection_command, sync_sweep_stale_command)
     from app.ops.demo import seed_demo_command
     from jobs.worker import worker_command
@@ -15,6 +15,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(grant_operator_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(worker_command)
-    for command in (seed_connection_command, sync_sweep_stale_command, purge_logs_command,
+    for command in (seed_connection_command, sync_sweep_stale_command, cancel_sync_log_command, purge_logs_command,
                     rotate_channel_credentials_command):
         app.cli.add_command(command)

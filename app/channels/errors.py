@@ -51,6 +51,11 @@ class NotRetryable(Conflict):
         super().__init__(f"Only failed operations can be retried (this one is {status})")
 
 
+class NotCancellable(Conflict):
+    def __init__(self, status: str):
+        super().__init__(f"Only operations that have not finished can be cancelled (this one is {status})")
+
+
 class UrlRefused(ValidationFailed):
     """422 `{"error": "url_not_allowed", "message": ..., "detail": [field error]}`: the outbound-URL
     guard refused a URL (private network, credentials in it, not http(s))."""

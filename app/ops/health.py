@@ -12,9 +12,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
+from functools import partial
 
 from flask import Blueprint, current_app, request
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.ops.database import database_revision, schema_problem
@@ -58,12 +60,15 @@ def run_checks(checks: dict, timeout: float) -> dict:
     return results
 
 
-def check_db() -> dict:
+def check_db(with_stale_connections: bool = False) -> dict:
+    stale = None
     try:
         with db.engine.connect() as conn:
             timeout_ms = int(current_app.config["HEALTH_CHECK_TIMEOUT_SECONDS"] * 1000)
             conn.execute(text(f"SET statement_timeout = {timeout_ms}"))
             conn.execute(text("SELECT 1"))
+            if with_stale_connections:
+                stale = stale_connections(conn)
         revision = database_revision()
     finally:
         db.session.remove()
@@ -71,7 +76,21 @@ def check_db() -> dict:
     if problem:
         return {"status": "down", "error": f"schema out of date: {problem}",
                 "details": {"schema": "behind", "revision": revision}}
-    return {"status": "up", "details": {"schema": "current", "revision": revision}}
+    details = {"schema": "current", "revision": revision}
+    if stale is not None:
+        details["stale_connections"] = stale
+    return {"status": "up", "details": details}
+
+
+def stale_connections(conn) -> dict:
+    """Stale channel connections (spec 30 freshness) for the details; their failure never
+    turns the database down."""
+    from app.channels.service import stale_connection_summary
+    try:
+        with conn.begin_nested():
+            return stale_connection_summary(conn)
+    except SQLAlchemyError as exc:
+        return {"error": short_error(exc)}
 
 
 def check_redis() -> dict:
@@ -108,7 +127,7 @@ def readiness(strict: bool = False, details: bool = True) -> tuple[dict, int]:
 
     Without `details` each component carries its status only."""
     config = current_app.config
-    checks = {"db": check_db}
+    checks = {"db": partial(check_db, details and config["CHANNEL_MANAGER_ENABLED"])}
     if config["ENABLE_REDIS_HEALTHCHECK"]:
         checks["redis"] = check_redis
     if config["ENABLE_WORKER_HEALTHCHECK"]:

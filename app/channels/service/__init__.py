@@ -16,20 +16,21 @@ changed through the inventory service (channel holds on import).
 from app.channels.service.batches import BatchSummary, get_sync_batch, list_sync_batches
 from app.channels.service.connections import (ConnectionView, create_connection, delete_connection,
                                               get_connection, list_connections, owned_connection, owned_property,
-                                              stale_connections, test_connection, update_connection)
+                                              stale_connection_summary, stale_connections, test_connection,
+                                              update_connection)
 from app.channels.service.ical import export_calendar, ical_url
-from app.channels.service.logs import (LogPage, PurgeResult, get_sync_log, list_sync_logs, purge_sync_logs,
-                                       sweep_stale_sync_logs)
+from app.channels.service.logs import (LogPage, PurgeResult, cancel_sync_log, get_sync_log, list_sync_logs,
+                                       purge_sync_logs, sweep_stale_sync_logs)
 from app.channels.service.reads import batch_summaries, find_connections, has_active_logs, property_choices
 from app.channels.service.sync import (SYNC_TYPES, TRIGGER_ROLES, TriggerResult, retry_sync_log,
                                        trigger_property_sync, trigger_sync)
 
 __all__ = [
     "BatchSummary", "ConnectionView", "LogPage", "PurgeResult", "SYNC_TYPES", "TRIGGER_ROLES", "TriggerResult",
-    "create_connection", "delete_connection", "export_calendar", "get_connection", "get_sync_batch",
+    "cancel_sync_log", "create_connection", "delete_connection", "export_calendar", "get_connection", "get_sync_batch",
     "get_sync_log", "ical_url", "list_connections", "list_sync_batches", "list_sync_logs", "owned_connection",
     "owned_property", "purge_sync_logs",
-    "retry_sync_log", "stale_connections", "sweep_stale_sync_logs", "test_connection",
+    "retry_sync_log", "stale_connection_summary", "stale_connections", "sweep_stale_sync_logs", "test_connection",
     "trigger_property_sync", "trigger_sync", "update_connection",
     "batch_summaries", "find_connections", "has_active_logs", "property_choices",
 ]

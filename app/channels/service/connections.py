@@ -242,15 +242,40 @@ def test_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> tuple[Cha
     return connection, adapter_for(snapshot(connection)).test_connection()
 
 
+def stale_clauses(last_success) -> tuple:
+    """An active connection never synced successfully or not within SYNC_STALE_CONNECTION_HOURS."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["SYNC_STALE_CONNECTION_HOURS"])
+    return (ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active",
+            or_(last_success.is_(None), last_success < cutoff))
+
+
 def stale_connections(agency_id: uuid.UUID | None = None) -> list[ConnectionView]:
-    """Active connections never synced successfully or not within SYNC_STALE_CONNECTION_HOURS."""
-    query = (select(ChannelConnection, Property.name, last_success_subquery())
+    """The stale connections (see `stale_clauses`) with their property names."""
+    last_success = last_success_subquery()
+    query = (select(ChannelConnection, Property.name, last_success)
              .outerjoin(Property, Property.id == ChannelConnection.property_id)
-             .where(ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active"))
+             .where(*stale_clauses(last_success)))
     if agency_id is not None:
         query = query.where(ChannelConnection.agency_id == agency_id)
-    views = [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
-    return [view for view in views if view.stale]
+    return [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
+
+
+def stale_connection_summary(connection=None, limit: int = 20) -> dict:
+    """Every agency's stale connections for readiness details: how many, and the `limit` that
+    went longest without a success. One statement: one index probe per active connection on
+    (connection_id, status, created_at), so it stays cheap enough for a readiness probe.
+    `connection`: run on this database connection (readiness's, with its short timeout)."""
+    last_success = last_success_subquery().label("last_success_at")
+    query = (select(ChannelConnection.id, ChannelConnection.agency_id, ChannelConnection.platform_type,
+                    last_success, func.count().over().label("total"))
+             .where(*stale_clauses(last_success))
+             .order_by(last_success.asc().nulls_first(), ChannelConnection.id).limit(limit))
+    rows = (connection or db.session).execute(query).all()
+    return {"count": rows[0].total if rows else 0,
+            "threshold_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
+            "connections": [{"id": str(row.id), "agency_id": str(row.agency_id), "platform_type": row.platform_type,
+                             "last_success_at": row.last_success_at.isoformat() if row.last_success_at else None}
+                            for row in rows]}
 
 
 def seed_connection(agency_id: uuid.UUID, property_id: uuid.UUID | None, platform_type: str, *, status: str,
