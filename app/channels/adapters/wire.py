@@ -101,7 +101,8 @@ class Wire:
         deadline = time.monotonic() + self.total_timeout
         self.stats.calls += 1
         try:
-            response = self._follow(method, url, headers, self.auth_headers if authenticated else {}, kwargs)
+            response = self._follow(method, url, headers, self.auth_headers if authenticated else {}, kwargs,
+                                    deadline)
             self._read_body(response, deadline)
         except UrlNotAllowed as exc:
             raise ChannelRejected(f"Channel URL not allowed: {exc}") from None
@@ -116,10 +117,13 @@ class Wire:
         raise_for_status(response)
         return response
 
-    def _follow(self, method: str, url: str, headers: dict, auth_headers: dict, kwargs: dict) -> requests.Response:
+    def _follow(self, method: str, url: str, headers: dict, auth_headers: dict, kwargs: dict,
+                deadline: float) -> requests.Response:
         """The answer after at most MAX_REDIRECTS redirects; credentials never leave the first origin."""
         first_origin = origin(url)
         for _ in range(MAX_REDIRECTS + 1):
+            if time.monotonic() > deadline:
+                raise self._past_deadline()
             sent = {**headers, **(auth_headers if origin(url) == first_origin else {})}
             response = self.session.request(method, url, headers=sent, timeout=self.timeout, stream=True,
                                             allow_redirects=False, **kwargs)
@@ -147,8 +151,7 @@ class Wire:
                 if size > self.max_bytes:
                     raise self._too_large()
                 if time.monotonic() > deadline:
-                    raise ChannelTimeout(f"Channel did not finish answering within {self.total_timeout:g}s "
-                                         "(CHANNELS_HTTP_TOTAL_TIMEOUT_SECONDS)")
+                    raise self._past_deadline()
                 chunks.append(chunk)
         except ReadTimeoutError:
             raise requests.Timeout() from None
@@ -157,6 +160,10 @@ class Wire:
         finally:
             response.close()
         response._content = b"".join(chunks)  # requests' own cache of the body: .content, .text, .json()
+
+    def _past_deadline(self) -> ChannelTimeout:
+        return ChannelTimeout(f"Channel did not finish answering within {self.total_timeout:g}s "
+                              "(CHANNELS_HTTP_TOTAL_TIMEOUT_SECONDS)")
 
     def _too_large(self) -> ChannelResponseTooLarge:
         return ChannelResponseTooLarge(f"Channel answer is larger than {self.max_bytes} bytes "
