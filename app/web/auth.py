@@ -85,7 +85,7 @@ def login_account_key() -> str:
     """Rate-limit key of the account a login attempt names: its email, whether the account exists
     or not (the answer must not tell)."""
     body = request.get_json(silent=True) if request.is_json else request.form
-    email = body.get("email") if isinstance(body, dict) or hasattr(body, "getlist") else None
+    email = body.get("email") if isinstance(body, dict) else None  # a JSON object or the form
     return "login-account:" + (email.strip().lower()[:320] if isinstance(email, str) else "")
 
 
