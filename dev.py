@@ -108,6 +108,8 @@ def up() -> None:
     env.setdefault("APP_ENV", "development")
     env.setdefault("CHANNEL_MOCK_MODE", "true")
     env.setdefault("ENABLE_OPS_CONSOLE", "true")
+    # the channel simulator and local iCal feeds run on this machine
+    env.setdefault("CHANNELS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost")
     handles = start_embedded_services(env)
     flask(env, "db", "upgrade")
     flask(env, "seed-demo", "--password", dev["DEMO_PASSWORD"])

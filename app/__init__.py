@@ -22,8 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app.logging_setup import configure_logging
     configure_logging(app)
-    if app.config["TRUST_PROXY_HEADERS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops > 0:  # without a proxy in front, X-Forwarded-* come from the client: never trusted
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     init_extensions(app)
     from app.modules import register_modules

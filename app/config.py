@@ -58,11 +58,18 @@ def channel_config(env: Mapping[str, str]) -> dict:
         "CHANNELS_RETRY_AFTER_MAX_SECONDS": env_float(env, "CHANNELS_RETRY_AFTER_MAX_SECONDS", 60),
         "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS", 3.05),
         "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS", 10),
+        # Total time for one channel call (connect, redirects, whole body), and the body's byte cap.
+        "CHANNELS_HTTP_TOTAL_TIMEOUT_SECONDS": env_float(env, "CHANNELS_HTTP_TOTAL_TIMEOUT_SECONDS", 30),
+        "CHANNELS_MAX_FEED_BYTES": env_int(env, "CHANNELS_MAX_FEED_BYTES", 5 * 1024 * 1024),
+        # Exact host names or CIDRs the outbound-URL guard lets through although private.
+        "CHANNELS_ALLOWED_PRIVATE_HOSTS": env_list(env, "CHANNELS_ALLOWED_PRIVATE_HOSTS"),
         "CHANNELS_MOCK_DELAY_SECONDS": env_float(env, "CHANNELS_MOCK_DELAY_SECONDS", 0.3),
         "CHANNELS_LOCK_WAIT_SECONDS": env_float(env, "CHANNELS_LOCK_WAIT_SECONDS", 30),
         "CHANNELS_SYNC_WINDOW_DAYS": env_int(env, "CHANNELS_SYNC_WINDOW_DAYS", 90),
         "CHANNELS_DISABLED_PLATFORMS": env_list(env, "CHANNELS_DISABLED_PLATFORMS"),
         "SYNC_LOG_STALE_MINUTES": env_int(env, "SYNC_LOG_STALE_MINUTES", 60),
+        # Sync triggers per connection (API), flask-limiter notation.
+        "CHANNELS_TRIGGER_RATE_LIMIT": env.get("CHANNELS_TRIGGER_RATE_LIMIT", "30 per minute"),
         "SYNC_LOG_RETENTION_DAYS": env_int(env, "SYNC_LOG_RETENTION_DAYS", 90),
         "SYNC_LOG_PURGE_BATCH": env_int(env, "SYNC_LOG_PURGE_BATCH", 5000),
         "SYNC_STALE_CONNECTION_HOURS": env_int(env, "SYNC_STALE_CONNECTION_HOURS", 24),
@@ -106,9 +113,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "ENABLE_OPS_CONSOLE": env_bool(env, "ENABLE_OPS_CONSOLE", False),
         "ENABLE_REDIS_HEALTHCHECK": env_bool(env, "ENABLE_REDIS_HEALTHCHECK", True),
         "ENABLE_WORKER_HEALTHCHECK": env_bool(env, "ENABLE_WORKER_HEALTHCHECK", True),
-        "TRUST_PROXY_HEADERS": env_bool(env, "TRUST_PROXY_HEADERS", True),
+        "TRUSTED_PROXY_HOPS": env_int(env, "TRUSTED_PROXY_HOPS", 0),
         "WORKER_EXPECTED_COUNT": env_int(env, "WORKER_EXPECTED_COUNT", 1),
         "HEALTH_CHECK_TIMEOUT_SECONDS": env_float(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 1.5),
+        # Shows readiness details (workers, versions, queues) to callers sending it as X-Health-Token.
+        "HEALTH_DETAILS_TOKEN": env.get("HEALTH_DETAILS_TOKEN", ""),
         "WORKER_JOB_TIMEOUT": env_int(env, "WORKER_JOB_TIMEOUT", 300),
         "WORKER_HEARTBEAT_SECONDS": env_int(env, "WORKER_HEARTBEAT_SECONDS", 30),
         "SYNC_REAP_GRACE_SECONDS": env_int(env, "SYNC_REAP_GRACE_SECONDS", 30),
@@ -132,12 +141,16 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "MAIL_SMTP_TIMEOUT_SECONDS": env_float(env, "MAIL_SMTP_TIMEOUT_SECONDS", 10),
         "MAIL_RETRY_INTERVALS": env_int_list(env, "MAIL_RETRY_INTERVALS", (30, 120, 600, 1800)),
         "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "10 per minute"),
+        # Failed logins per account (whatever the caller's IP; also for unknown accounts).
+        "AUTH_ACCOUNT_RATE_LIMIT": env.get("AUTH_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
         "SESSION_COOKIE_SECURE": env_bool(env, "SESSION_COOKIE_SECURE", app_env != "development"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "ALLOWED_ORIGINS": [o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()],
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Larger request bodies answer 413 before anything reads them.
+        "MAX_CONTENT_LENGTH": env_int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "INVENTORY_RETRY_BACKOFF_MS": env_int_list(env, "INVENTORY_RETRY_BACKOFF_MS", (100, 200)),
         "IDEMPOTENCY_TTL_SECONDS": env_int(env, "IDEMPOTENCY_TTL_SECONDS", 86400),
         # CSRF tokens live as long as the session so pages left open keep working.

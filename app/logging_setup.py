@@ -12,6 +12,7 @@ SECRET_PATTERNS = (
     (re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+@"), r"\1***@"),  # scheme://user:password@host
     (re.compile(r"(?i)(password|secret|token|api_key)=([^\s&]+)"), r"\1=***"),
     (re.compile(r"(/invitations/)[^\s/?]+"), r"\1***"),  # a team invitation's one-time link
+    (re.compile(r"/ical/[^/\s]+\.ics"), "/ical/***.ics"),  # the export feed's token is its credential
 )
 # An incoming X-Request-ID is kept only when it cannot forge or break a log line.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")

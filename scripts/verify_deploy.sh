@@ -6,6 +6,7 @@
 #   API=https://pms.example.com scripts/verify_deploy.sh
 #   ENV_FILE=/root/pms.env          KEY=VALUE lines (API, EMAIL, PASSWORD or TOKEN, ...)
 #   READY_CHECKS=5 READY_INTERVAL=10
+#   HEALTH_DETAILS_TOKEN=...         the server's value: readiness shows workers and versions only with it
 #   EMAIL/PASSWORD or TOKEN are passed on to the smoke test; nothing here prints them.
 set -euo pipefail
 
@@ -21,15 +22,18 @@ API="${API:-http://127.0.0.1:8000}"
 API="${API%/}"
 READY_CHECKS="${READY_CHECKS:-5}"
 READY_INTERVAL="${READY_INTERVAL:-10}"
+HEALTH_DETAILS_TOKEN="${HEALTH_DETAILS_TOKEN:-}"
 SMOKE_SCRIPT="${SMOKE_SCRIPT:-$(dirname "$0")/smoke.sh}"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v jq >/dev/null || fail "jq is required"
 
-# GET a URL (following redirects); sets STATUS and BODY.
+# GET a URL (following redirects) with the readiness details token when set; sets STATUS and BODY.
 fetch() {
   local out
-  out="$(curl -sS -L --max-time 10 -w '\n%{http_code}' "$1" 2>&1)" || fail "$1 not reachable: ${out##*$'\n'}"
+  out="$(curl -sS -L --max-time 10 -w '\n%{http_code}' -H @- "$1" 2>&1 \
+         <<<"${HEALTH_DETAILS_TOKEN:+X-Health-Token: $HEALTH_DETAILS_TOKEN}")" \
+    || fail "$1 not reachable: ${out##*$'\n'}"
   STATUS="${out##*$'\n'}"
   BODY="${out%$'\n'*}"
 }
@@ -50,7 +54,8 @@ for i in $(seq 1 "$READY_CHECKS"); do
   if [ "$i" -lt "$READY_CHECKS" ]; then sleep "$READY_INTERVAL"; fi
 done
 
-worker="$(jq -c .components.worker.details <<<"$BODY")"
+worker="$(jq -c '.components.worker.details // empty' <<<"$BODY")"
+[ -n "$worker" ] || fail "readiness shows no worker details: set HEALTH_DETAILS_TOKEN to the server's value"
 [ "$(jq -r '.skipped // false' <<<"$worker")" = false ] \
   || fail "readiness skips the worker check (ENABLE_WORKER_HEALTHCHECK=false): cannot compare versions"
 web_version="$(jq -r '.web_version // "unknown"' <<<"$worker")"

@@ -93,6 +93,11 @@ def redis_url(redis_server_url):
     pytest.fail("no empty Redis database (1-15) left for the tests")
 
 
+HEALTH_TOKEN = "test-health-details-token"
+# Readiness shows its details (workers, versions, errors) only with the token (or to operators).
+READY_DETAILS = {"X-Health-Token": HEALTH_TOKEN}
+
+
 def build_config(database_url: str, redis_url: str, **overrides) -> dict:
     return {
         "TESTING": True,
@@ -104,6 +109,8 @@ def build_config(database_url: str, redis_url: str, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "DB_BACKGROUND_RECONNECT_ENABLED": False,
         "LOG_LEVEL": "WARNING",
+        "CHANNELS_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],  # the channel simulator
+        "HEALTH_DETAILS_TOKEN": HEALTH_TOKEN,
         **overrides,
     }
 

@@ -67,12 +67,14 @@ def make_user(app, make_agency):
     from app.auth.models import TeamMember, User
     from app.extensions import db
 
-    def make(role: str = "admin", agency=None, email: str | None = None, password: str = DEFAULT_PASSWORD):
+    def make(role: str = "admin", agency=None, email: str | None = None, password: str = DEFAULT_PASSWORD,
+             operator: bool = False):
         agency = agency or make_agency()
         with app.app_context():
             user = User(email=email or f"{role}-{secrets.token_hex(3)}@example.com",
                         password_hash=password_hash(password), display_name=role.title(),
-                        session_nonce=secrets.token_hex(16), last_active_agency_id=agency.id)
+                        session_nonce=secrets.token_hex(16), last_active_agency_id=agency.id,
+                        is_operator=operator)
             db.session.add(user)
             db.session.flush()
             db.session.add(TeamMember(user_id=user.id, agency_id=agency.id, role=role))
@@ -99,9 +101,9 @@ def login(app):
 @pytest.fixture
 def logged_in(app, make_user, login):
     """A new client logged in as a new user of the given role (and agency)."""
-    def make(role: str = "admin", agency=None):
+    def make(role: str = "admin", agency=None, operator: bool = False):
         app.test_client_class = CsrfClient
-        user = make_user(role=role, agency=agency)
+        user = make_user(role=role, agency=agency, operator=operator)
         client = login(app.test_client(), user)
         client.user = user
         return client

@@ -37,6 +37,8 @@ def server_env(app_config: dict, **overrides: str) -> dict:
         "DATABASE_URL": app_config["DATABASE_URL"], "REDIS_URL": app_config["REDIS_URL"],
         "APP_ENV": "development", "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING",
         "DB_BACKGROUND_RECONNECT_ENABLED": "false", "ENABLE_WORKER_HEALTHCHECK": "false",
+        "HEALTH_DETAILS_TOKEN": app_config.get("HEALTH_DETAILS_TOKEN", ""),
+        "CHANNELS_ALLOWED_PRIVATE_HOSTS": ",".join(app_config.get("CHANNELS_ALLOWED_PRIVATE_HOSTS", [])),
     })
     env.update(overrides)
     return env

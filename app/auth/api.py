@@ -7,9 +7,9 @@ from pydantic import BaseModel, Field
 from app.auth import service
 from app.auth.models import Agency
 from app.auth.service import AuthError
-from app.extensions import db, limiter
+from app.extensions import db
 from app.web.api import ApiResponse, api_blueprint, spec
-from app.web.auth import bearer_token, current_principal, is_failed_login
+from app.web.auth import bearer_token, current_principal, limit_failed_logins
 
 bp = api_blueprint("auth_api", __name__, public=True)
 
@@ -34,7 +34,7 @@ class Detail(BaseModel):
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], deduct_when=is_failed_login)
+@limit_failed_logins()
 @spec.validate(json=TokenIn, resp=ApiResponse(HTTP_200=TokenOut, HTTP_401=Detail, HTTP_404=Detail,
                                                HTTP_429=Detail), tags=["auth"], security={})
 def issue_token(json: TokenIn):

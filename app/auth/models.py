@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str]
     display_name: Mapped[str] = mapped_column(server_default="", default="")
     is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
+    # Platform operator: sees every agency's jobs and global figures (/rq, global /ops).
+    # Granted by the CLI only, never through an agency role.
+    is_operator: Mapped[bool] = mapped_column(server_default="false", default=False)
     last_active_agency_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("agencies.id", ondelete="SET NULL"))
     # Rotated on logout and password change: old session cookies stop working.

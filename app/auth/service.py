@@ -100,6 +100,12 @@ def create_user(email: str, password: str, agency: Agency, role: str, display_na
     return user
 
 
+def grant_operator(user: User) -> None:
+    """Make the user a platform operator (/rq, global ops figures)."""
+    user.is_operator = True
+    db.session.flush()
+
+
 def set_password(user: User, password: str) -> None:
     """Change the password and invalidate every existing browser session."""
     user.password_hash = hash_password(password)

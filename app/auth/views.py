@@ -11,7 +11,7 @@ from app.auth.forms import LoginForm
 from app.auth.models import Agency
 from app.auth.service import AuthError
 from app.extensions import db, limiter
-from app.web.auth import is_failed_login, login_redirect, session_principal
+from app.web.auth import limit_failed_logins, login_redirect, session_principal
 from app.web.errors import DomainError
 from app.web.forms import field_errors
 
@@ -19,17 +19,18 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next_url(target: str | None) -> str:
-    """Only local paths are followed after login (no scheme, host or `//`)."""
+    """Only local paths are followed after login (no scheme, host, `//` or control characters)."""
     if not target:
         return url_for("dashboard.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(char) < 32 or ord(char) == 127 for char in target)):
         return url_for("dashboard.index")
     return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"], deduct_when=is_failed_login)
+@limit_failed_logins(methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and session_principal() is not None:

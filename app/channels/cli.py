@@ -1,4 +1,4 @@
-"""Channel manager commands: `seed-connection`, `sync-sweep-stale`, `purge-logs`,
+"""Channel manager commands: `seed-connection`, `sync-sweep-stale`, `cancel-sync-log`, `purge-logs`,
 `rotate-channel-credentials`. Each calls the services, commits once and prints one summary."""
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def uuid_option(value: str | None, name: str) -> uuid.UUID | None:
 def json_object(value: str) -> dict:
     try:
         parsed = json.loads(value)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise click.BadParameter(f"Invalid JSON: {exc}", param_hint="--metadata") from None
     if not isinstance(parsed, dict):
         raise click.BadParameter("Must be a JSON object, e.g. '{\"listing_id\": \"123\"}'", param_hint="--metadata")
@@ -113,6 +113,19 @@ def sync_sweep_stale_command(minutes: int | None) -> None:
     count = logs.sweep_stale_sync_logs(minutes=minutes)
     db.session.commit()
     click.echo(f"Marked {count} stale sync log(s) as failed (no update for {minutes} minutes)")
+
+
+@click.command("cancel-sync-log")
+@click.argument("log_id")
+@with_appcontext
+def cancel_sync_log_command(log_id: str) -> None:
+    """Cancel a sync log that has not finished (triggered, queued or running), of any agency."""
+    try:
+        sync_log = logs.cancel_sync_log(uuid_option(log_id, "LOG_ID"), cancelled_by="cli")
+    except DomainError as exc:
+        raise click.ClickException(str(exc.detail)) from None
+    db.session.commit()
+    click.echo(f"Sync log {sync_log.id} ({sync_log.operation_type}) is cancelled")
 
 
 @click.command("purge-logs")

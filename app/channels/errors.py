@@ -1,7 +1,7 @@
 """Domain errors of the channel manager, with the messages of the API contract (spec 20)."""
 from __future__ import annotations
 
-from app.web.errors import BadRequest, Conflict, DomainError, NotFound, ServiceUnavailable
+from app.web.errors import BadRequest, Conflict, DomainError, NotFound, ServiceUnavailable, ValidationFailed
 
 
 class CodedError(DomainError):
@@ -49,6 +49,20 @@ class SyncLogNotFound(NotFound):
 class NotRetryable(Conflict):
     def __init__(self, status: str):
         super().__init__(f"Only failed operations can be retried (this one is {status})")
+
+
+class NotCancellable(Conflict):
+    def __init__(self, status: str):
+        super().__init__(f"Only operations that have not finished can be cancelled (this one is {status})")
+
+
+class UrlRefused(ValidationFailed):
+    """422 `{"error": "url_not_allowed", "message": ..., "detail": [field error]}`: the outbound-URL
+    guard refused a URL (private network, credentials in it, not http(s))."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__([{"loc": ["body", field], "msg": reason, "type": "url_not_allowed"}],
+                         error="url_not_allowed", message=reason)
 
 
 class UnsupportedPlatform(BadRequest):

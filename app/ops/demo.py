@@ -18,6 +18,8 @@ from app.web.tenancy import scoped
 DEMO_AGENCY = ("Demo Ferienwohnungen", "demo")
 DEMO_USERS = (("admin@example.com", "admin"), ("manager@example.com", "manager"),
               ("staff@example.com", "staff"))
+# The demo admin is also a platform operator so `dev.py up` shows the RQ dashboard and global figures.
+DEMO_OPERATOR = "admin@example.com"
 
 
 def seed_demo_connections(agency: Agency) -> int:
@@ -52,7 +54,9 @@ def seed_users(agency: Agency, password: str) -> list[str]:
     for email, role in DEMO_USERS:
         if auth_service.find_user_by_email(email) is None:
             created.append(email)
-        auth_service.create_user(email, password, agency, role)
+        user = auth_service.create_user(email, password, agency, role)
+        if email == DEMO_OPERATOR:
+            auth_service.grant_operator(user)
     return created
 
 

@@ -35,6 +35,7 @@ class SystemStatus:
     endpoints: list[EndpointProbe]
     overall: str  # healthy | degraded | down
     failed_checks: list[str] = field(default_factory=list)
+    details: bool = True  # workers, versions and queues (platform operators only)
 
     @property
     def ready(self) -> dict:
@@ -57,9 +58,11 @@ def failed_checks(endpoints: list[EndpointProbe]) -> list[str]:
     return failed
 
 
-def system_status() -> SystemStatus:
-    """Probe `/health` and `/health/ready` (non-strict) and judge the whole system."""
-    endpoints = [probe("/health", lambda: (liveness(), 200)), probe("/health/ready", readiness)]
+def system_status(details: bool = True) -> SystemStatus:
+    """Probe `/health` and `/health/ready` (non-strict) and judge the whole system; without
+    `details` readiness shows component statuses only, as it does to anonymous callers."""
+    endpoints = [probe("/health", lambda: (liveness(), 200)),
+                 probe("/health/ready", lambda: readiness(details=details))]
     ready_status = endpoints[1].body["status"]
     failed = failed_checks(endpoints)
     if not failed:
@@ -68,7 +71,7 @@ def system_status() -> SystemStatus:
         overall = "degraded"
     else:
         overall = "down"
-    return SystemStatus(endpoints, overall, failed)
+    return SystemStatus(endpoints, overall, failed, details)
 
 
 def secret_values() -> list[str]:

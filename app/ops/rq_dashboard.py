@@ -1,4 +1,8 @@
-"""rq-dashboard mounted at `/rq` for admins only.
+"""rq-dashboard mounted at `/rq` for platform operators only: its queues hold every agency's jobs.
+
+Anonymous visitors go to the login page; to any other signed-in user `/rq` does not exist (404).
+State-changing routes answer POST only (with the CSRF token, checked app-wide); their GET
+variants are 404. The navbar template is overridden so connection URLs are never rendered.
 
 The guard is an app-level hook that checks `request.blueprint` (house style §2):
 Flask refuses hooks added to a blueprint after its first registration, and tests
@@ -12,8 +16,8 @@ from flask_wtf.csrf import generate_csrf
 from rq.exceptions import NoSuchJobError
 from rq_dashboard.web import setup_rq_connection
 
-from app.web.auth import authenticate_page_request, has_role
-from app.web.errors import Forbidden, NotFound, render_error
+from app.web.auth import authenticate_page_request, is_operator
+from app.web.errors import NotFound, render_error
 from jobs import QUEUES
 
 BLUEPRINT = "rq_dashboard"
@@ -29,14 +33,16 @@ NUMERIC_ARGS = ("per_page", "page")
 
 
 def guard_rq_dashboard():
-    """Anonymous visitors go to the login page; signed-in non-admins get 403."""
+    """Anonymous visitors go to the login page; signed-in non-operators get 404."""
     if request.blueprint != BLUEPRINT:
         return None
     redirect = authenticate_page_request()
     if redirect is not None:
         return redirect
-    if not has_role("admin"):
-        raise Forbidden()
+    if not is_operator():
+        raise NotFound("Not found")
+    if "POST" in request.url_rule.methods and request.method != "POST":
+        raise NotFound("Not found")  # e.g. GET /rq/requeue/<queue> would requeue every failed job
     args = request.view_args or {}
     if not all(str(args.get(name, "0")).isdigit() for name in NUMERIC_ARGS):
         raise NotFound("Not found")  # rq-dashboard would fail on int() of a non-number
@@ -48,7 +54,7 @@ def guard_rq_dashboard():
 
 
 def dashboard_headers(response):
-    if request.blueprint == BLUEPRINT and has_role("admin"):
+    if request.blueprint == BLUEPRINT and is_operator():
         response.headers["Content-Security-Policy"] = DASHBOARD_CSP
         response.set_cookie(CSRF_COOKIE, generate_csrf(), path="/rq", samesite="Strict",
                             secure=request.is_secure, httponly=False)

@@ -28,14 +28,16 @@ class FailureRate:
         return round(100 * self.failed / self.finished, 1) if self.finished else None
 
 
-def failure_rate(agency_id: uuid.UUID, label: str, since: datetime) -> FailureRate:
-    """Finished operations (success or failed) since `since` and how many failed."""
+def failure_rate(agency_id: uuid.UUID | None, label: str, since: datetime) -> FailureRate:
+    """Finished operations (success or failed) since `since` and how many failed; of one agency,
+    or of all agencies with `agency_id=None` (platform operators only)."""
     log = ChannelSyncLog
     finished_at = func.coalesce(log.finished_at, log.updated_at)
-    row = db.session.execute(
-        select(func.count().filter(log.status.in_(("success", "failed"))),
-               func.count().filter(log.status == "failed"))
-        .where(log.tenant_id == agency_id, finished_at >= since)).one()
+    query = (select(func.count().filter(log.status.in_(("success", "failed"))),
+                    func.count().filter(log.status == "failed")).where(finished_at >= since))
+    if agency_id is not None:
+        query = query.where(log.tenant_id == agency_id)
+    row = db.session.execute(query).one()
     return FailureRate(label, row[0], row[1])
 
 
@@ -54,7 +56,7 @@ def active_log_count(agency_id: uuid.UUID) -> int:
                              .where(log.tenant_id == agency_id, log.status.in_(ACTIVE_SYNC_STATUSES)))
 
 
-def failure_rates(agency_id: uuid.UUID, now: datetime) -> list[FailureRate]:
+def failure_rates(agency_id: uuid.UUID | None, now: datetime) -> list[FailureRate]:
     return [failure_rate(agency_id, "Last hour", now - timedelta(hours=1)),
             failure_rate(agency_id, "Last 24 hours", now - timedelta(hours=24))]
 

@@ -1,7 +1,9 @@
 """The ops console (`/ops/*`): admin only and behind ENABLE_OPS_CONSOLE.
 
 It never redirects silently: a switched-off console and a non-admin each get a page
-that says why (runbook "Ops Console (Admin UI)").
+that says why (runbook "Ops Console (Admin UI)"). An agency admin sees the agency's
+figures and the components' statuses; platform operators also see the global parts:
+workers and their versions, queues, and the figures of all agencies.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from app.ops import service
 from app.ops.diagnostics import diagnostics_json, system_status
 from app.ops.queues import oldest_queued_age, queue_stats
 from app.ops.runbook import INCIDENTS, troubleshooting_template
-from app.web.auth import current_agency_id, current_principal, has_role, protect_pages
+from app.web.auth import current_agency_id, current_principal, has_role, is_operator, protect_pages
 from app.web.htmx import render_page_or_partial
 from jobs import redis_connection
 
@@ -51,7 +53,7 @@ def status():
 
 @bp.get("/status/panel")
 def status_panel():
-    system = system_status()
+    system = system_status(details=is_operator())
     diagnostics = diagnostics_json(system, url_for("ops.status", _external=True), current_principal().role)
     body, code = render_page_or_partial("ops/status.html", "ops/partials/_status_panel.html",
                                         system=system, diagnostics=diagnostics)
@@ -68,14 +70,17 @@ def queue_overview() -> dict:
 
 @bp.get("/sync")
 def sync():
+    """The agency's sync figures; for platform operators also every agency's and the queues."""
     now = datetime.now(timezone.utc)
     stale_minutes = current_app.config.get("SYNC_LOG_STALE_MINUTES", 60)  # channel manager setting
     agency_id = current_agency_id()
+    operator = is_operator()
     return render_template(
         "ops/sync.html", rates=service.failure_rates(agency_id, now),
         stale_count=service.stale_log_count(agency_id, now - timedelta(minutes=stale_minutes)),
         stale_minutes=stale_minutes, active_count=service.active_log_count(agency_id),
-        queues=queue_overview())
+        global_rates=service.failure_rates(None, now) if operator else None,
+        queues=queue_overview() if operator else None)
 
 
 @bp.get("/runbook")
@@ -93,4 +98,4 @@ def optional_url(endpoint: str) -> str | None:
 def console_links() -> dict:
     """Links to Channel Sync and RQ only when those modules are mounted."""
     return {"channel_sync_url": optional_url("channels.channel_sync"),
-            "rq_url": optional_url("rq_dashboard.queues_overview")}
+            "rq_url": optional_url("rq_dashboard.queues_overview") if is_operator() else None}

@@ -2,7 +2,8 @@
 
 `current_principal()` is resolved once per request. Role checks read
 team_members (never anything cached in a token). Rows of another agency are
-reported as 404 by the services, never 403.
+reported as 404 by the services, never 403. Platform operators (`users.is_operator`,
+granted by the CLI) see cross-agency pages; to everyone else those answer 404.
 """
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import uuid
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth import service as auth_service
 from app.auth.service import AuthError, Principal
-from app.extensions import csrf
-from app.web.errors import Forbidden
+from app.extensions import csrf, limiter
+from app.web.errors import Forbidden, NotFound
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -103,6 +104,24 @@ def is_failed_login(response) -> bool:
     return response.status_code == 401
 
 
+def login_account_key() -> str:
+    """Rate-limit key of the account a login attempt names: its email, whether the account exists
+    or not (the answer must not tell)."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    email = body.get("email") if isinstance(body, dict) else None  # a JSON object or the form
+    return "login-account:" + (email.strip().lower()[:320] if isinstance(email, str) else "")
+
+
+def limit_failed_logins(methods: list[str] | None = None):
+    """Failed logins are limited per client IP (AUTH_RATE_LIMIT) and per account
+    (AUTH_ACCOUNT_RATE_LIMIT), so rotating IPs cannot guess one account's password."""
+    per_ip = limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=methods,
+                           deduct_when=is_failed_login)
+    per_account = limiter.limit(lambda: current_app.config["AUTH_ACCOUNT_RATE_LIMIT"], key_func=login_account_key,
+                                methods=methods, deduct_when=is_failed_login)
+    return lambda view: per_ip(per_account(view))
+
+
 def has_role(*roles: str) -> bool:
     principal = current_principal()
     return principal is not None and principal.role in roles
@@ -119,3 +138,20 @@ def require_role(*roles: str):
         wrapper.allowed_roles = roles  # the security drills check every guarded endpoint against it
         return wrapper
     return decorator
+
+
+def is_operator() -> bool:
+    """The caller is a platform operator (every agency's jobs, global figures)."""
+    principal = current_principal()
+    return principal is not None and principal.user.is_operator
+
+
+def require_operator(view):
+    """Allow the view only for platform operators; to others it does not exist (404)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_operator():
+            raise NotFound("Not found")
+        return view(*args, **kwargs)
+    wrapper.operator_only = True  # the security drills check every operator page against it
+    return wrapper

@@ -98,7 +98,7 @@ class InvalidId(UnprocessableEntity):
 
 
 class LenientUuidConverter(BaseConverter):
-    """Matches any path segment so a malformed id answers 422, not 404."""
+    """Matches any path segment so a malformed id answers 422 in the API (pages: 404), not a routing 404."""
     regex = r"[^/]+"
 
     def to_python(self, value: str) -> uuid.UUID:
@@ -157,6 +157,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(InvalidId)
     def invalid_id(exc: InvalidId):
+        if not is_api_request():  # a page that cannot exist: the API explains, pages say "not found"
+            return render_error(404, {"detail": "Not found."}, title="Not found")
         return render_error(422, {"detail": [{"loc": ["path"], "msg": exc.description,
                                               "type": "uuid_parsing"}]})
 

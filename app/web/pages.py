@@ -10,8 +10,10 @@ from flask import Flask, current_app, g, url_for
 from app.auth.models import Agency
 from app.extensions import db
 
-from app.web.auth import current_principal
+from app.web.auth import current_principal, is_operator
 
+# Stands for "platform operators only" in the navigation's roles.
+OPERATOR = "operator"
 # (label, endpoint, roles allowed or None for every member, config flag or None)
 NAVIGATION = (
     ("Dashboard", "dashboard.index", None, None),
@@ -23,7 +25,7 @@ NAVIGATION = (
     ("Connections", "channels.connections", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
     ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
     ("Ops", "ops.ops_index", ("admin",), "ENABLE_OPS_CONSOLE"),
-    ("RQ", "rq_dashboard.queues_overview", ("admin",), None),
+    ("RQ", "rq_dashboard.queues_overview", (OPERATOR,), None),
 )
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -37,7 +39,8 @@ def may_open(endpoint: str) -> bool:
     if principal is None or endpoint not in current_app.view_functions:
         return False
     roles, flag = next(((roles, flag) for _, name, roles, flag in NAVIGATION if name == endpoint), (None, None))
-    return (not roles or principal.role in roles) and (not flag or current_app.config[flag])
+    allowed = not roles or principal.role in roles or (OPERATOR in roles and is_operator())
+    return allowed and (not flag or current_app.config[flag])
 
 
 def navigation_items() -> list[dict]:

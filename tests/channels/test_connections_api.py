@@ -23,12 +23,18 @@ def test_list_is_a_bare_array_with_the_documented_fields(client, setup):
     assert client.head(CONNECTIONS, headers=headers).status_code == 200
 
 
-def test_list_without_slash_redirects_307_keeping_query_and_https(client, setup):
+def test_list_without_slash_redirects_307_keeping_query_and_https(app_config, client, setup):
+    from app import create_app
+
     _, headers, _, _ = setup()
-    response = client.get("/api/v1/channel-connections?limit=5&status=active",
-                          headers={**headers, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "pms.example.com"})
+    forwarded = {**headers, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "pms.example.com"}
+    behind_proxy = create_app({**app_config, "TRUSTED_PROXY_HOPS": 1, "DB_STARTUP_CHECK": False}).test_client()
+    response = behind_proxy.get("/api/v1/channel-connections?limit=5&status=active", headers=forwarded)
     assert response.status_code == 307
     assert response.headers["Location"] == "https://pms.example.com/api/v1/channel-connections/?limit=5&status=active"
+    # Without a trusted proxy (the default) the client's X-Forwarded-* headers change nothing.
+    response = client.get("/api/v1/channel-connections?limit=5&status=active", headers=forwarded)
+    assert response.headers["Location"] == "http://localhost/api/v1/channel-connections/?limit=5&status=active"
     assert client.get("/api/v1/channel-connections?limit=5", headers=headers,
                       follow_redirects=True).status_code == 200
 

@@ -195,6 +195,8 @@ def test_trigger_sync_banner_then_logs_turn_final_after_the_worker(office, run_w
     assert response.status_code == 200 and "Sync gestartet: full" in body and "3 tasks" in body
     assert "sync-started" in response.headers["HX-Trigger"]
     batch_id = re.search(r'"batch_id": "([0-9a-f-]+)"', response.headers["HX-Trigger"]).group(1)
+    again = client.post(f"/connections/{cid}/sync", data={"sync_type": "full"}, headers=hx()).get_data(as_text=True)
+    assert "nothing new was queued" in again and batch_id in again  # the waiting batch, not a second one
     running = client.get(logs_url(client), headers=hx())
     assert running.status_code == 200 and 'data-state="pending"' in element(running.get_data(as_text=True),
                                                                              f"batch-card-{batch_id}")

@@ -39,7 +39,9 @@ SAMPLE_BODIES = {
 }
 SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).
-BLUEPRINT_ROLES = {"ops": ("admin",), "rq_dashboard": ("admin",), "channels": ("admin", "manager")}
+BLUEPRINT_ROLES = {"ops": ("admin",), "channels": ("admin", "manager")}
+# Blueprints for platform operators only (a user flag, not a role): 404 to everyone else.
+OPERATOR_BLUEPRINTS = ("rq_dashboard",)
 # Views that check roles inside (their answer depends on what the role may do there).
 INLINE_GUARDS = {"inventory.calendar_range": ("admin", "manager", "staff")}
 
@@ -97,6 +99,12 @@ def body_for(method: str, rule: Rule) -> dict:
         return {}
     body = SAMPLE_BODIES.get(rule.endpoint, {})
     return {"json": body} if is_api(rule) else {"data": body}
+
+
+def operator_only(app, rule: Rule) -> bool:
+    """Platform operators only: the operator blueprints and views guarded by `require_operator`."""
+    return (rule.endpoint.split(".")[0] in OPERATOR_BLUEPRINTS
+            or getattr(app.view_functions[rule.endpoint], "operator_only", False))
 
 
 def allowed_roles(app, rule: Rule) -> tuple | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.drills.routes import (ROLES, SAMPLE_QUERY, World, allowed_roles, body_for, has_id_argument, is_api,
-                                 is_public, requests_for)
+                                 is_public, operator_only, requests_for)
 from tests.factories import day, hx
 
 pytestmark = pytest.mark.slow
@@ -115,7 +115,11 @@ def test_each_role_gets_403_exactly_where_not_allowed(app, client, build_world, 
             allowed = allowed_roles(app, rule)
             checked += 1
             assert response.status_code < 500, (role, method, path, response.get_data()[:300])
-            if allowed is not None and role not in allowed:
+            if operator_only(app, rule):  # for every agency role, admins included, the page does not exist
+                denied += 1
+                expected = 403 if allowed is not None and role not in allowed else 404  # a blueprint gate first
+                assert response.status_code == expected, (role, method, path, response.status_code)
+            elif allowed is not None and role not in allowed:
                 denied += 1
                 assert response.status_code == 403, (role, method, path, response.status_code)
             else:
@@ -133,11 +137,30 @@ EXPECTED_GUARDS = {
     "inventory_api.create_booking": {"admin", "manager", "staff"},
     "guests_api.create_guest": {"admin", "manager", "staff"},
     "ops.status": {"admin"},
-    "rq_dashboard.queues_overview": {"admin"},
+    "channels_api.trigger_sync": {"admin", "manager"},
+    "channels_api.retry_sync_log": {"admin", "manager"},
+    "channels_api.trigger_property_sync": {"admin", "manager"},
+    "channels.trigger_sync": {"admin", "manager"},
 }
+# Spec 40: platform operators only (queues of every agency).
+EXPECTED_OPERATOR_ONLY = {"rq_dashboard.queues_overview", "rq_dashboard.list_jobs", "rq_dashboard.requeue_all",
+                          "rq_dashboard.empty_queue", "rq_dashboard.delete_job_view",
+                          "channels_api.cancel_sync_log", "channels.cancel_sync_log", "channels.cancel_confirm"}
 
 
 def test_guards_match_the_role_policy(app):
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
     for endpoint, roles in EXPECTED_GUARDS.items():
         assert set(allowed_roles(app, rules[endpoint]) or ROLES) == roles, endpoint
+        assert not operator_only(app, rules[endpoint]), endpoint
+    for endpoint in EXPECTED_OPERATOR_ONLY:
+        assert operator_only(app, rules[endpoint]), endpoint
+
+
+def test_operators_open_the_operator_pages(app, logged_in):
+    browser = logged_in("staff", operator=True)
+    for rule in app.url_map.iter_rules():
+        if operator_only(app, rule) and "GET" in rule.methods and not rule.arguments - {"instance_number"}:
+            response = browser.get(rule.rule.replace("<int:instance_number>", "0"), follow_redirects=True)
+            response.close()
+            assert response.status_code == 200, rule.rule

@@ -136,7 +136,7 @@ def test_property_detail_empty_states_and_other_agency(logged_in, make_property)
     for message in ("No bookings for this property yet.", "No blocked dates.", "Not connected to any channel."):
         assert message in body
     assert client.get(f"/properties/{make_property().id}").status_code == 404
-    assert client.get("/properties/not-a-uuid").status_code == 422
+    assert client.get("/properties/not-a-uuid").status_code == 404  # a page that cannot exist
 
 
 def test_rotating_the_ical_url_goes_through_a_dialog(logged_in, make_property):

@@ -15,7 +15,7 @@ import pytest
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from tests.conftest import build_config
+from tests.conftest import READY_DETAILS, build_config
 from tests.tcp_proxy import TcpProxy, postgres_target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,8 +114,9 @@ def test_worker_starts_when_the_database_opens_then_stops_gracefully(
     worker.wait_for_output("✓ All dependencies ready")
     web = create_app(build_config(database_url, redis_url, SOURCE_COMMIT=WORKER_VERSION, WORKER_JOB_TIMEOUT=1))
     client = web.test_client()
-    wait_until(lambda: client.get("/health/ready?strict=1").status_code == 200)
-    workers = client.get("/health/ready").get_json()["components"]["worker"]["details"]["workers"]
+    wait_until(lambda: client.get("/health/ready?strict=1", headers=READY_DETAILS).status_code == 200)
+    component = client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["worker"]
+    workers = component["details"]["workers"]
     assert [w["version"] for w in workers] == [WORKER_VERSION] and workers[0]["name"].startswith("pms-worker.")
 
     conn = Redis.from_url(redis_url)
@@ -129,4 +130,5 @@ def test_worker_starts_when_the_database_opens_then_stops_gracefully(
     assert "JobTimeoutException" in Job.fetch(too_long.id, connection=conn).latest_result().exc_string
     finished = Job.fetch(graceful.id, connection=conn)
     assert finished.get_status() == JobStatus.FINISHED and finished.return_value() == "slept 1.0"
-    assert client.get("/health/ready").get_json()["components"]["worker"]["error"] == "no RQ worker is running"
+    component = client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["worker"]
+    assert component["error"] == "no RQ worker is running"

@@ -23,8 +23,8 @@ def console_app(database_url, redis_url, app):
 
 @pytest.fixture
 def console_login(console_app, make_user):
-    def login_as(role: str):
-        user = make_user(role=role)
+    def login_as(role: str, operator: bool = False):
+        user = make_user(role=role, operator=operator)
         client = console_app.test_client()
         client.refresh_csrf("/login")
         client.post("/login", data={"email": user.email, "password": "correct-horse-battery",
@@ -95,11 +95,13 @@ def test_index_redirects_to_status_and_nav_shows_ops(console_login):
     assert response.status_code == 302 and response.headers["Location"].endswith("/ops/status")
     page = client.get("/ops/status").get_data(as_text=True)
     assert "Checking system..." in page and 'hx-trigger="load"' in page
-    assert 'href="/ops"' in page and 'href="/rq/"' in page
+    assert 'href="/ops"' in page and 'href="/rq/"' not in page and ">operator</span>" not in page
+    operator_page = console_login("admin", operator=True).get("/ops/status").get_data(as_text=True)
+    assert 'href="/rq/"' in operator_page and ">operator</span>" in operator_page
 
 
 def test_status_panel_reports_degraded_without_worker(console_login):
-    client = console_login("admin")
+    client = console_login("admin", operator=True)
     response = client.get("/ops/status/panel", headers=hx())
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
@@ -113,6 +115,14 @@ def test_status_panel_reports_degraded_without_worker(console_login):
     assert payload["health_ready"]["components"]["worker"]["error"] == "no RQ worker is running"
     full_page = client.get("/ops/status/panel").get_data(as_text=True)
     assert "<html" in full_page and 'id="ops-status-panel"' in full_page
+
+
+def test_agency_admin_sees_component_statuses_without_the_shared_details(console_login):
+    text = console_login("admin").get("/ops/status/panel", headers=hx()).get_data(as_text=True)
+    assert "Degraded" in text and "worker component (status: down)" in text
+    assert 'id="ops-details-hidden"' in text and 'id="ops-workers"' not in text
+    payload = json.loads(copied(text, "copy-diagnostics"))
+    assert payload["health_ready"]["components"]["worker"] == {"status": "down"}
 
 
 def test_diagnostics_never_contain_secrets(database_url, redis_url, app, make_user, monkeypatch):
@@ -159,7 +169,10 @@ def test_sync_page_counts_failures_and_stale_logs(console_app, console_login, sy
     text = client.get("/ops/sync").get_data(as_text=True)
     assert "50.0 %" in text and "2 failed of 4 finished operations" in text
     assert re.search(r'id="stale-logs">\s*<h2>Stale sync logs</h2>\s*<p class="metric">1</p>', text)
-    assert 'id="queue-table"' in text and "Runbook" in text
+    assert "Runbook" in text
+    assert 'id="queue-table"' not in text and "all agencies" not in text  # global parts: operators only
+    operator_text = console_login("admin", operator=True).get("/ops/sync").get_data(as_text=True)
+    assert 'id="queue-table"' in operator_text and 'id="ops-sync-global-rates"' in operator_text
 
 
 def test_runbook_lists_incidents_and_copies_a_template(console_login):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import build_config
+from tests.conftest import READY_DETAILS, build_config
 from tests.factories import CsrfClient
 from tests.tcp_proxy import TcpProxy, postgres_target
 
@@ -22,7 +22,7 @@ def test_health_is_always_up(client):
 
 
 def test_readiness_reports_components(client):
-    response = client.get("/health/ready")
+    response = client.get("/health/ready", headers=READY_DETAILS)
     body = response.get_json()
     assert body["components"]["db"]["status"] == "up"
     assert body["components"]["db"]["details"]["schema"] == "current"
@@ -30,7 +30,7 @@ def test_readiness_reports_components(client):
     assert "worker" in body["components"] and body["checked_at"].endswith("Z")
     # no worker runs in this test: degraded is 200, strict turns it into 503
     assert body["status"] == "degraded" and response.status_code == 200
-    assert client.get("/health/ready?strict=1").status_code == 503
+    assert client.get("/health/ready?strict=1", headers=READY_DETAILS).status_code == 503
     assert client.head("/health/ready?strict=1").status_code == 503
     assert client.head("/health/ready").data == b""
 
@@ -40,7 +40,7 @@ def test_readiness_with_checks_switched_off(database_url, redis_url, app):
 
     quiet = create_app(build_config(database_url, redis_url, ENABLE_WORKER_HEALTHCHECK=False,
                                    ENABLE_REDIS_HEALTHCHECK=False))
-    body = quiet.test_client().get("/health/ready").get_json()
+    body = quiet.test_client().get("/health/ready", headers=READY_DETAILS).get_json()
     assert body["status"] == "up"
     assert body["components"]["worker"] == {"status": "up", "details": {"skipped": True}}
 
@@ -49,7 +49,7 @@ def test_redis_down_is_degraded_not_down(database_url, app):
     from app import create_app
 
     no_redis = create_app(build_config(database_url, "redis://127.0.0.1:1/0"))
-    response = no_redis.test_client().get("/health/ready")
+    response = no_redis.test_client().get("/health/ready", headers=READY_DETAILS)
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "degraded"
     assert body["components"]["redis"]["status"] == "down" and body["components"]["redis"]["error"]
@@ -80,7 +80,7 @@ def test_degraded_mode_at_start_then_heals(database_url, redis_url, app, db_prox
     assert "App will start in DEGRADED MODE (DB unavailable)" in caplog.text
     client = degraded.test_client()
     assert client.get("/health").status_code == 200
-    ready = client.get("/health/ready")
+    ready = client.get("/health/ready", headers=READY_DETAILS)
     assert ready.status_code == 503 and ready.get_json()["components"]["db"]["status"] == "down"
     api = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "x"})
     assert (api.status_code, api.get_json()) == (503, {"error": "service_unavailable",
@@ -94,7 +94,7 @@ def test_degraded_mode_at_start_then_heals(database_url, redis_url, app, db_prox
     assert page.status_code == 503 and "Database unavailable" in text and "Traceback" not in text
 
     db_proxy.start()
-    assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"
+    assert client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["db"]["status"] == "up"
     degraded.extensions["database_monitor"].poll_once()
     assert "App is now in NORMAL MODE (DB available)" in caplog.text
 
@@ -105,15 +105,15 @@ def test_database_outage_while_running_answers_503_quickly(database_url, redis_u
     db_proxy.start()
     running = create_app(build_config(proxied_url(database_url, db_proxy.port), redis_url))
     client = running.test_client()
-    assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"
+    assert client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["db"]["status"] == "up"
     db_proxy.stop()
     started = time.monotonic()
-    ready = client.get("/health/ready")
+    ready = client.get("/health/ready", headers=READY_DETAILS)
     assert ready.status_code == 503 and time.monotonic() - started < 3
     api = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "x"})
     assert api.status_code == 503 and api.get_json()["error"] == "service_unavailable"
     db_proxy.start()
-    assert client.get("/health/ready").get_json()["components"]["db"]["status"] == "up"
+    assert client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["db"]["status"] == "up"
 
 
 def test_schema_not_installed_is_reported(postgres_server_url, redis_url, app):
@@ -124,7 +124,7 @@ def test_schema_not_installed_is_reported(postgres_server_url, redis_url, app):
     try:
         bare = create_app(build_config(url, redis_url))
         client = bare.test_client()
-        ready = client.get("/health/ready")
+        ready = client.get("/health/ready", headers=READY_DETAILS)
         db_component = ready.get_json()["components"]["db"]
         assert ready.status_code == 503 and db_component["status"] == "down"
         assert "schema" in db_component["error"]
@@ -149,21 +149,34 @@ def test_readiness_reports_schema_behind_head(app, client):
         with db.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (previous,))
     try:
-        ready = client.get("/health/ready")
+        ready = client.get("/health/ready", headers=READY_DETAILS)
         component = ready.get_json()["components"]["db"]
         assert ready.status_code == 503 and ready.get_json()["status"] == "down"
         assert component["status"] == "down" and component["details"] == {"schema": "behind", "revision": previous}
         assert f"behind head (database revision {previous}, code head {head})" in component["error"]
         assert component["error"].endswith("Run: flask db upgrade")
-        assert client.head("/health/ready").status_code == 503
+        assert client.head("/health/ready", headers=READY_DETAILS).status_code == 503
         with app.app_context():
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dfeedbeef'")
-        unknown = client.get("/health/ready")
+        unknown = client.get("/health/ready", headers=READY_DETAILS)
         assert unknown.status_code == 503
         assert "f00dfeedbeef is not one of this code's migrations" in unknown.get_json()["components"]["db"]["error"]
     finally:
         with app.app_context():
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (head,))
-    assert client.get("/health/ready").get_json()["components"]["db"]["details"]["schema"] == "current"
+    assert client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["db"]["details"]["schema"] == "current"
+
+
+def test_anonymous_readiness_shows_statuses_only(client, app, make_user, login):
+    anonymous = client.get("/health/ready").get_json()
+    assert set(anonymous) == {"status", "components", "checked_at"}
+    assert all(set(component) == {"status"} for component in anonymous["components"].values())
+    wrong = client.get("/health/ready", headers={"X-Health-Token": "wrong"}).get_json()
+    assert all(set(component) == {"status"} for component in wrong["components"].values())
+    agency_admin = login(app.test_client(), make_user("admin")).get("/health/ready").get_json()
+    assert "details" not in agency_admin["components"]["db"]
+    operator = login(app.test_client(), make_user("staff", operator=True)).get("/health/ready").get_json()
+    assert operator["components"]["db"]["details"]["schema"] == "current"
+    assert client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["worker"]["error"]

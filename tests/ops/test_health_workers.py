@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.conftest import build_config
+from tests.conftest import READY_DETAILS, build_config
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def web_version(app) -> str:
 
 
 def worker_component(client, path: str = "/health/ready") -> tuple[int, dict, dict]:
-    response = client.get(path)
+    response = client.get(path, headers=READY_DETAILS)
     body = response.get_json()
     return response.status_code, body, body["components"]["worker"]
 
@@ -40,7 +40,7 @@ def test_two_workers_are_down_and_both_named(client, register_worker, web_versio
     assert (code, body["status"], worker["status"]) == (200, "degraded", "down")
     assert worker["error"].startswith("2 workers registered, expected 1:")
     assert "pms-worker-v2" in worker["error"] and "pms-worker-old" in worker["error"]
-    assert client.get("/health/ready?strict=1").status_code == 503
+    assert client.get("/health/ready?strict=1", headers=READY_DETAILS).status_code == 503
     assert client.head("/health/ready?strict=1").status_code == 503
 
 
@@ -89,7 +89,7 @@ def test_a_hanging_redis_cannot_stall_readiness(database_url, app, hanging_redis
 
     hung = create_app(build_config(database_url, hanging_redis, HEALTH_CHECK_TIMEOUT_SECONDS=1.0))
     started = time.monotonic()
-    response = hung.test_client().get("/health/ready")
+    response = hung.test_client().get("/health/ready", headers=READY_DETAILS)
     elapsed = time.monotonic() - started
     body = response.get_json()
     assert elapsed < 3 and response.status_code == 200 and body["status"] == "degraded"

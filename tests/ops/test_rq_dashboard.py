@@ -1,21 +1,31 @@
-"""rq-dashboard at /rq: admins only, its own CSP, CSRF on its actions."""
+"""rq-dashboard at /rq: platform operators only, its own CSP, CSRF on its actions, no GET actions."""
 from __future__ import annotations
 
 from tests.conftest import build_config
 
 
-def test_admin_gets_the_dashboard(logged_in):
-    client = logged_in("admin")
+def test_operator_gets_the_dashboard_without_connection_urls(logged_in, app):
+    client = logged_in("staff", operator=True)  # a flag on the user, whatever the agency role
     response = client.get("/rq/")
-    assert response.status_code == 200 and "RQ dashboard" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "RQ dashboard" in text
     assert "'unsafe-eval'" in response.headers["Content-Security-Policy"]
+    assert "Redis [0]" in text and app.config["REDIS_URL"].split("://")[1].split("/")[0] not in text
     assert client.get("/rq/0/data/queues.json").status_code == 200
 
 
-def test_manager_is_forbidden(logged_in):
-    response = logged_in("manager").get("/rq/")
-    assert response.status_code == 403 and "Not authorized" in response.get_data(as_text=True)
-    assert logged_in("staff").get("/rq/0/data/queues.json").status_code == 403
+def test_agency_roles_get_404_even_admins(logged_in):
+    for role in ("admin", "manager", "staff"):
+        client = logged_in(role)
+        assert client.get("/rq/").status_code == 404
+        assert client.get("/rq/0/data/queues.json").status_code == 404
+        assert client.post("/rq/requeue/channels").status_code == 404
+
+
+def test_actions_answer_post_only(logged_in):
+    client = logged_in("admin", operator=True)
+    assert client.get("/rq/requeue/channels").status_code == 404
+    assert client.post("/rq/requeue/channels").status_code == 200
 
 
 def test_anonymous_visitor_goes_to_login(client):
@@ -24,14 +34,14 @@ def test_anonymous_visitor_goes_to_login(client):
 
 
 def test_other_pages_keep_the_strict_policy(logged_in):
-    policy = logged_in("admin").get("/").headers["Content-Security-Policy"]
+    policy = logged_in("admin", operator=True).get("/").headers["Content-Security-Policy"]
     assert "unsafe-eval" not in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
 
 
 def test_dashboard_actions_need_the_csrf_token(logged_in, app):
     from jobs import enqueue
 
-    client = logged_in("admin")
+    client = logged_in("admin", operator=True)
     with app.app_context():
         enqueue("jobs.maintenance.sweep_stale_sync_logs", queue_name="maintenance")
     client.csrf_token = None  # what a forged cross-site form would send

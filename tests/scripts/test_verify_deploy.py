@@ -12,8 +12,12 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[2]
 
 
+DETAILS_TOKEN = "deploy-check-details-token"
+
+
 @pytest.fixture
-def live_api(app):
+def live_api(app, monkeypatch):
+    monkeypatch.setitem(app.config, "HEALTH_DETAILS_TOKEN", DETAILS_TOKEN)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -33,7 +37,8 @@ def web_version(app):
 
 def verify(api: str, smoke: Path, **env) -> subprocess.CompletedProcess:
     environment = {**os.environ, "API": api, "READY_CHECKS": "2", "READY_INTERVAL": "0",
-                   "SMOKE_SCRIPT": str(smoke), "PASSWORD": "do-not-print-me", **env}
+                   "SMOKE_SCRIPT": str(smoke), "PASSWORD": "do-not-print-me",
+                   "HEALTH_DETAILS_TOKEN": DETAILS_TOKEN, **env}
     return subprocess.run(["bash", "scripts/verify_deploy.sh"], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60, check=False)
 
@@ -61,6 +66,15 @@ def test_fails_on_version_skew_naming_the_worker(live_api, register_worker, web_
     assert result.returncode == 1 and "smoke ran" not in result.stdout
     assert result.stderr.startswith("FAIL: readiness check 1/2: HTTP 200, status degraded (worker: version skew")
     assert "pms-worker-old runs 0ld" in result.stderr
+
+
+def test_fails_without_the_details_token(live_api, register_worker, web_version, smoke):
+    register_worker(web_version)
+    result = verify(live_api, smoke, HEALTH_DETAILS_TOKEN="")
+    assert result.returncode == 1 and "smoke ran" not in result.stdout
+    assert result.stderr.strip() == ("FAIL: readiness shows no worker details: set HEALTH_DETAILS_TOKEN "
+                                     "to the server's value")
+    assert DETAILS_TOKEN not in result.stdout + result.stderr
 
 
 def test_fails_when_the_smoke_test_fails(live_api, register_worker, web_version, smoke):

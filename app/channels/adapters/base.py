@@ -110,6 +110,11 @@ class ChannelBadResponse(ChannelError, error_type="channel_bad_response", label=
     """The channel answered with a body we cannot read (a proxy page, truncated JSON)."""
 
 
+class ChannelResponseTooLarge(ChannelError, error_type="channel_response_too_large",
+                              label="Channel answer too large", retryable=False):
+    """The answer exceeds CHANNELS_MAX_FEED_BYTES; asking again brings the same answer."""
+
+
 class ChannelRejected(ChannelError, error_type="channel_rejected", label="Channel rejected the request",
                       retryable=False):
     """A 4xx other than 429: our request is wrong; repeating it cannot help."""

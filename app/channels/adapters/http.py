@@ -31,10 +31,10 @@ class HttpAdapter(ChannelAdapter):
         self.platform = platform(connection.platform_type)
         config = current_app.config
         self.base = config.get(self.platform.base_setting, "").rstrip("/")
-        headers = {"X-Api-Key": config.get(self.platform.key_setting, "")}
+        credentials = {"X-Api-Key": config.get(self.platform.key_setting, "")}
         if connection.access_token:
-            headers["Authorization"] = f"Bearer {connection.access_token}"
-        self.wire = Wire(self.stats, idempotency_key, headers)
+            credentials["Authorization"] = f"Bearer {connection.access_token}"
+        self.wire = Wire(self.stats, idempotency_key, credentials)
 
     # --- configuration problems (runbook "Error Codes and Messages") ---
 
@@ -141,4 +141,5 @@ def api_reservation(item: dict) -> Reservation:
         return Reservation(str(item["id"]), date.fromisoformat(item["check_in"]),
                            date.fromisoformat(item["check_out"]), str(item.get("summary") or "Reserved"))
     except (KeyError, TypeError, ValueError):
-        raise ChannelBadResponse(f"Channel sent an unreadable reservation: {str(item)[:120]}") from None
+        raise ChannelBadResponse("Channel sent an unreadable reservation (id, check_in or check_out missing "
+                                 "or invalid)") from None

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar
 
 from app.channels.adapters.base import ChannelBadResponse, Reservation
-from app.channels.adapters.wire import Wire, snippet
+from app.channels.adapters.wire import Wire, describe
 
 # Summaries channels use for closed days rather than guest stays
 # (Airbnb "Not available", Booking.com "CLOSED - Not available", Vrbo "Blocked").
@@ -43,8 +43,8 @@ def parse_feed(body: bytes) -> tuple[list[Reservation], int]:
     """Reservations of a feed and the number of events skipped as unreadable."""
     try:
         calendar = Calendar.from_ical(body)
-    except ValueError as exc:
-        raise ChannelBadResponse(f"iCal feed is malformed: {str(exc)[:120]}") from None
+    except ValueError:
+        raise ChannelBadResponse("iCal feed is malformed (unreadable calendar data)") from None
     reservations, skipped = [], 0
     for event in calendar.walk("VEVENT"):
         reservation = event_reservation(event)
@@ -56,9 +56,10 @@ def parse_feed(body: bytes) -> tuple[list[Reservation], int]:
 
 
 def fetch_feed(wire: Wire, url: str) -> tuple[list[Reservation], int]:
-    response = wire.send("GET", url, headers={"Accept": "text/calendar"})
+    """Reservations of the feed at a user-set URL: sent without any channel credentials."""
+    response = wire.send("GET", url, authenticated=False, headers={"Accept": "text/calendar"})
     if b"BEGIN:VCALENDAR" not in response.content[:2048]:
-        raise ChannelBadResponse(f"iCal feed is malformed (no VCALENDAR): {snippet(response)}",
+        raise ChannelBadResponse(f"iCal feed is malformed (no VCALENDAR): {describe(response)}",
                                  http_status=response.status_code)
     return parse_feed(response.content)
 

@@ -52,8 +52,9 @@ def create_connection(query: CreateQuery, json: ConnectionIn):
     values = json.model_dump(exclude={"property_id", "platform_type"})
     connection = service.create_connection(agency_id, json.property_id, json.platform_type,
                                            skip_connection_test=query.skip_connection_test, **values)
+    answer = connection_detail_out(service.get_connection(agency_id, connection.id))  # before the commit
     db.session.commit()
-    return connection_detail_out(service.get_connection(agency_id, connection.id)), 201
+    return answer, 201
 
 
 @bp.get("/channel-connections/<uuid:connection_id>")
@@ -71,8 +72,9 @@ def update_connection(connection_id, json: ConnectionPatch):
     """Partial update (PUT behaves the same): map/unmap property, listing, metadata, status, tokens."""
     agency_id = current_agency_id()
     service.update_connection(agency_id, connection_id, json.model_dump(exclude_unset=True))
+    answer = connection_detail_out(service.get_connection(agency_id, connection_id))  # before the commit
     db.session.commit()
-    return connection_detail_out(service.get_connection(agency_id, connection_id))
+    return answer
 
 
 @bp.delete("/channel-connections/<uuid:connection_id>")

@@ -10,7 +10,7 @@ from app.channels.api.schemas import (BatchesOut, BatchesQuery, BatchNotFoundOut
 from app.channels.errors import WrongConfirmPhrase
 from app.extensions import db
 from app.web.api import ApiResponse, Detail, spec
-from app.web.auth import current_agency_id, require_role
+from app.web.auth import current_agency_id, current_principal, require_operator, require_role
 
 TAGS = ["sync-logs"]
 CONFIRM_PHRASE = "PURGE"
@@ -32,6 +32,18 @@ def list_sync_logs(connection_id, query: LogsQuery):
 def get_sync_log(connection_id, log_id):
     """One sync log."""
     return log_out(service.get_sync_log(current_agency_id(), log_id, connection_id))
+
+
+@bp.post("/channel-connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/cancel")
+@require_operator
+@spec.validate(resp=ApiResponse(HTTP_200=LogOut, HTTP_404=Detail, HTTP_409=Detail), tags=TAGS)
+def cancel_sync_log(connection_id, log_id):
+    """Cancel an operation that has not finished: `cancelled` from triggered, queued or running
+    (platform operators only, any agency's connection; to others this endpoint does not exist)."""
+    sync_log = service.cancel_sync_log(log_id, connection_id, cancelled_by=current_principal().user.email)
+    answer = log_out(sync_log)
+    db.session.commit()
+    return answer
 
 
 @bp.post("/channel-connections/<uuid:connection_id>/sync-logs/purge")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, RootModel
 
 from app.channels.models import CONNECTION_STATUSES, DIRECTIONS, OPERATION_TYPES, SYNC_STATUSES
 from app.web.api import Detail
+from app.web.limits import FreeJson, SaneDate
 
 ConnectionStatus = Literal[CONNECTION_STATUSES]  # type: ignore[valid-type]
 SyncType = Literal["full", "availability", "pricing", "bookings"]
@@ -44,7 +45,7 @@ class ConnectionIn(BaseModel):
     platform_listing_id: str | None = Field(None, max_length=255)
     access_token: str | None = Field(None, max_length=8192)
     refresh_token: str | None = Field(None, max_length=8192)
-    platform_metadata: dict = Field(default_factory=dict)
+    platform_metadata: FreeJson = Field(default_factory=dict)
     ical_import_url: str | None = Field(None, max_length=2048)
     status: ConnectionStatus = "active"
 
@@ -53,7 +54,7 @@ class ConnectionPatch(BaseModel):
     """Partial update: only the fields sent change; `"property_id": null` unmaps."""
     property_id: uuid.UUID | None = None
     platform_listing_id: str | None = Field(None, max_length=255)
-    platform_metadata: dict | None = None
+    platform_metadata: FreeJson | None = None
     status: ConnectionStatus | None = None
     access_token: str | None = Field(None, max_length=8192)
     refresh_token: str | None = Field(None, max_length=8192)
@@ -107,8 +108,8 @@ class IcalExportOut(BaseModel):
 
 class SyncIn(BaseModel):
     sync_type: SyncType
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: SaneDate | None = None
+    end_date: SaneDate | None = None
     confirm_feed_shrink: bool = Field(False, description="Accept an iCal feed that shrank by more than half")
 
 
@@ -117,6 +118,7 @@ class SyncOut(BaseModel):
     message: str
     task_ids: list[str]
     batch_id: uuid.UUID
+    coalesced: bool = Field(False, description="The same sync was still waiting: its batch is returned")
 
 
 class PropertySyncIn(BaseModel):
@@ -125,8 +127,8 @@ class PropertySyncIn(BaseModel):
     property_id: uuid.UUID
     connection_id: uuid.UUID | None = None
     manual_trigger: bool = True
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: SaneDate | None = None
+    end_date: SaneDate | None = None
 
 
 class PropertySyncOut(BaseModel):
@@ -137,6 +139,7 @@ class PropertySyncOut(BaseModel):
     batch_id: uuid.UUID
     platform: str
     retry_count: int = 0
+    coalesced: bool = Field(False, description="The same sync was still waiting: its batch is returned")
 
 
 # --- logs and batches ---

@@ -9,23 +9,23 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.channels import crypto
+from app.channels import crypto, outbound
 from app.channels.adapters import adapter_for
 from app.channels.adapters.base import ConnectionSnapshot, TestResult
 from app.channels.errors import (ConnectionExists, ConnectionNotFound, ConnectionTestFailed, PropertyNotFound,
-                                 UnsupportedPlatform)
+                                 UnsupportedPlatform, UrlRefused)
 from app.channels.models import (ACTIVE_SYNC_STATUSES, CONNECTION_STATUSES, PLATFORMS, ChannelConnection,
                                  ChannelSyncLog)
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import InventoryRange, Property
 from app.web.errors import NotFound, ValidationFailed
+from app.web.limits import check_free_json
 from app.web.tenancy import get_owned, scoped
 
 log = logging.getLogger(__name__)
@@ -140,13 +140,20 @@ def snapshot(connection: ChannelConnection) -> ConnectionSnapshot:
 
 
 def validate_fields(values: dict) -> None:
+    """Everything a write could still refuse, checked before anything is written."""
     if "status" in values and values["status"] not in CONNECTION_STATUSES:
         raise ValidationFailed.field("status", f"Must be one of: {', '.join(CONNECTION_STATUSES)}")
     url = values.get("ical_import_url")
-    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
-        raise ValidationFailed.field("ical_import_url", "Must be an http(s) URL")
-    if values.get("platform_metadata") is not None and not isinstance(values["platform_metadata"], dict):
-        raise ValidationFailed.field("platform_metadata", "Must be a JSON object")
+    if url:
+        try:
+            outbound.validate_url(url)
+        except outbound.UrlNotAllowed as exc:
+            raise UrlRefused("ical_import_url", str(exc)) from None
+    metadata = values.get("platform_metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise ValidationFailed.field("platform_metadata", "Must be a JSON object")
+        check_free_json("platform_metadata", metadata)
 
 
 def apply_fields(connection: ChannelConnection, values: dict) -> None:
@@ -261,15 +268,40 @@ def test_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> tuple[Cha
     return connection, adapter_for(snapshot(connection)).test_connection()
 
 
+def stale_clauses(last_success) -> tuple:
+    """An active connection never synced successfully or not within SYNC_STALE_CONNECTION_HOURS."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["SYNC_STALE_CONNECTION_HOURS"])
+    return (ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active",
+            or_(last_success.is_(None), last_success < cutoff))
+
+
 def stale_connections(agency_id: uuid.UUID | None = None) -> list[ConnectionView]:
-    """Active connections never synced successfully or not within SYNC_STALE_CONNECTION_HOURS."""
-    query = (select(ChannelConnection, Property.name, last_success_subquery())
+    """The stale connections (see `stale_clauses`) with their property names."""
+    last_success = last_success_subquery()
+    query = (select(ChannelConnection, Property.name, last_success)
              .outerjoin(Property, Property.id == ChannelConnection.property_id)
-             .where(ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active"))
+             .where(*stale_clauses(last_success)))
     if agency_id is not None:
         query = query.where(ChannelConnection.agency_id == agency_id)
-    views = [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
-    return [view for view in views if view.stale]
+    return [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
+
+
+def stale_connection_summary(connection=None, limit: int = 20) -> dict:
+    """Every agency's stale connections for readiness details: how many, and the `limit` that
+    went longest without a success. One statement: one index probe per active connection on
+    (connection_id, status, created_at), so it stays cheap enough for a readiness probe.
+    `connection`: run on this database connection (readiness's, with its short timeout)."""
+    last_success = last_success_subquery().label("last_success_at")
+    query = (select(ChannelConnection.id, ChannelConnection.agency_id, ChannelConnection.platform_type,
+                    last_success, func.count().over().label("total"))
+             .where(*stale_clauses(last_success))
+             .order_by(last_success.asc().nulls_first(), ChannelConnection.id).limit(limit))
+    rows = (connection or db.session).execute(query).all()
+    return {"count": rows[0].total if rows else 0,
+            "threshold_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
+            "connections": [{"id": str(row.id), "agency_id": str(row.agency_id), "platform_type": row.platform_type,
+                             "last_success_at": row.last_success_at.isoformat() if row.last_success_at else None}
+                            for row in rows]}
 
 
 def seed_connection(agency_id: uuid.UUID, property_id: uuid.UUID | None, platform_type: str, *, status: str,

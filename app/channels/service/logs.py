@@ -1,8 +1,8 @@
-"""Sync logs: listing and search, state transitions, stale sweep, retention and purge.
+"""Sync logs: listing and search, state transitions, cancel, stale sweep, retention and purge.
 
-States only move forward (`triggered -> queued -> running -> success|failed`);
-every transition is a conditional UPDATE, so a late or repeated job run can
-never turn a final log back. Deleting logs never touches anything else.
+States only move forward (`triggered -> queued -> running -> success|failed`, `cancelled`
+from any of the first three); every transition is a conditional UPDATE, so a late or
+repeated job run can never turn a final log back. Deleting logs never touches anything else.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
-from app.channels.errors import SyncLogNotFound
+from app.channels.errors import NotCancellable, SyncLogNotFound
 from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelSyncLog
 from app.channels.service.connections import owned_connection, utcnow
 from app.extensions import db
@@ -23,6 +23,7 @@ FINAL_STATUSES = ("success", "failed", "cancelled")
 STALE_MESSAGE = ("Marked stale (no update for {minutes} minutes). "
                  "Likely worker restart or lost DB connection.")
 ABANDONED_MESSAGE = "Worker lost while running (job abandoned)"
+CANCELLED_MESSAGE = "Cancelled by a platform operator"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,29 @@ def transition(log_id: uuid.UUID, allowed: tuple[str, ...], details: dict | None
 def fail_log(log_id: uuid.UUID, error: str, details: dict | None = None) -> bool:
     """Mark a log failed unless it already reached a final state."""
     return transition(log_id, ACTIVE_SYNC_STATUSES, details, status="failed", error=error, finished_at=func.now())
+
+
+def cancel_sync_log(log_id: uuid.UUID, connection_id: uuid.UUID | None = None,
+                    cancelled_by: str = "") -> ChannelSyncLog:
+    """Cancel an operation that has not finished (platform operators: any agency's log).
+
+    A conditional UPDATE from triggered/queued/running, so a log that has just ended stays as it
+    ended. A job already running may finish its channel call, but can no longer change the log
+    (its own transitions need `running`); a queued job finds the log final and does nothing.
+    Raises SyncLogNotFound, NotCancellable (409).
+    """
+    query = select(ChannelSyncLog).where(ChannelSyncLog.id == log_id)
+    if connection_id is not None:
+        query = query.where(ChannelSyncLog.connection_id == connection_id)
+    sync_log = db.session.scalar(query)
+    if sync_log is None:
+        raise SyncLogNotFound()
+    cancelled = transition(log_id, ACTIVE_SYNC_STATUSES, {"cancelled_by": cancelled_by}, status="cancelled",
+                           error=CANCELLED_MESSAGE, finished_at=func.now())
+    db.session.refresh(sync_log)
+    if not cancelled:
+        raise NotCancellable(sync_log.status)
+    return sync_log
 
 
 def sweep_stale_sync_logs(connection_id: uuid.UUID | None = None, minutes: int | None = None) -> int:

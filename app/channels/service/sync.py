@@ -3,6 +3,10 @@
 Logs and jobs are created in the caller's transaction: the jobs are enqueued
 before the commit (a job waits until its log is visible), so when Redis is
 down the trigger fails with `queue_unavailable` and no log is written.
+
+Triggers of one connection are serialised on its row lock. While a batch of the same
+operations, window and options is still waiting (every log `triggered`/`queued`), a
+trigger returns that batch (`coalesced`) instead of enqueuing the same work again.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from sqlalchemy import Integer, case, cast, func, or_, select
 
 from app.channels.errors import (ConnectionNotActive, ConnectionNotFound, ConnectionNotMapped, NotRetryable,
                                  QueueUnavailable)
-from app.channels.models import PLATFORMS, ChannelConnection, ChannelSyncLog
+from app.channels.models import ACTIVE_SYNC_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
 from app.channels.service.connections import owned_connection, owned_property, utcnow
 from app.channels.service.logs import get_sync_log, sweep_stale_sync_logs
 from app.extensions import db
@@ -33,6 +37,8 @@ SYNC_TYPES = {
     "full": ("availability_update", "pricing_update", "bookings_sync"),
 }
 PROPERTY_SYNC_TYPES = ("availability", "pricing")
+# Who may start syncs (API and pages alike); every member may read logs and batches.
+TRIGGER_ROLES = ("admin", "manager")
 DIRECTIONS = {"availability_update": "outbound", "pricing_update": "outbound", "bookings_sync": "inbound"}
 MAX_WINDOW_DAYS = 730
 
@@ -48,6 +54,7 @@ class TriggerResult:
     batch_id: uuid.UUID
     connection: ChannelConnection
     logs: list[ChannelSyncLog]
+    coalesced: bool = False  # an identical batch was still waiting: it is returned, nothing was enqueued
 
     @property
     def task_ids(self) -> list[str]:
@@ -86,6 +93,17 @@ def touch_last_sync(connection_id: uuid.UUID) -> None:
         log.warning("Failed to touch connection %s last_sync_at: %s", connection_id, exc)
 
 
+def ensure_queue_reachable() -> None:
+    """A coalesced trigger enqueues nothing, yet its batch only runs once the queue is back:
+    while Redis is unreachable it answers `queue_unavailable` like every other trigger."""
+    from jobs import redis_connection
+
+    try:
+        redis_connection(current_app.config["HEALTH_CHECK_TIMEOUT_SECONDS"]).ping()
+    except RedisError as exc:
+        raise QueueUnavailable(type(exc).__name__) from None
+
+
 def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
     from jobs.channels import enqueue_sync
 
@@ -96,14 +114,48 @@ def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
         raise QueueUnavailable(type(exc).__name__) from None
 
 
+WAITING_STATUSES = ("triggered", "queued")
+# Details that make two batches the same work (besides their operations).
+SAME_WORK_KEYS = ("start_date", "end_date", "confirm_feed_shrink", "retry_of")
+
+
+def waiting_batch(connection_id: uuid.UUID, operations: tuple[str, ...],
+                  details: dict) -> tuple[uuid.UUID, list[ChannelSyncLog]] | None:
+    """A batch of the connection doing the same work whose every log is still triggered/queued."""
+    rows = db.session.scalars(
+        select(ChannelSyncLog).where(ChannelSyncLog.connection_id == connection_id,
+                                     ChannelSyncLog.status.in_(ACTIVE_SYNC_STATUSES),
+                                     ChannelSyncLog.batch_id.is_not(None))
+        .order_by(ChannelSyncLog.created_at.desc()))
+    batches: dict[uuid.UUID, list[ChannelSyncLog]] = {}
+    for sync_log in rows:
+        batches.setdefault(sync_log.batch_id, []).append(sync_log)
+    wanted = {key: details.get(key) for key in SAME_WORK_KEYS}
+    for batch_id, logs in batches.items():
+        if (sorted(sync_log.operation_type for sync_log in logs) == sorted(operations)
+                and all(sync_log.status in WAITING_STATUSES for sync_log in logs)
+                and all({key: (sync_log.details or {}).get(key) for key in SAME_WORK_KEYS} == wanted
+                        for sync_log in logs)):
+            return batch_id, sorted(logs, key=lambda sync_log: operations.index(sync_log.operation_type))
+    return None
+
+
 def start_batch(connection: ChannelConnection, operations: tuple[str, ...], window: SyncWindow,
                 manual: bool, extra: dict | None = None) -> TriggerResult:
-    """Write the batch's logs, enqueue their jobs and mark them queued (flushes, never commits)."""
+    """Write the batch's logs, enqueue their jobs and mark them queued (flushes, never commits);
+    or return the identical batch that is still waiting."""
+    db.session.execute(select(ChannelConnection.id).where(ChannelConnection.id == connection.id)
+                       .with_for_update())  # one trigger of this connection at a time, until commit
     sweep_stale_sync_logs(connection.id)
-    batch_id = uuid.uuid4()
     details = {"platform": connection.platform_type, "property_id": str(connection.property_id),
                "manual_trigger": manual, "start_date": window.start.isoformat(),
                "end_date": window.end.isoformat(), **(extra or {})}
+    waiting = waiting_batch(connection.id, operations, details)
+    if waiting is not None:
+        ensure_queue_reachable()
+        batch_id, logs = waiting
+        return TriggerResult(batch_id, connection, logs, coalesced=True)
+    batch_id = uuid.uuid4()
     logs = [ChannelSyncLog(id=uuid.uuid4(), tenant_id=connection.agency_id, connection_id=connection.id,
                            property_id=connection.property_id, batch_id=batch_id, operation_type=operation,
                            direction=DIRECTIONS[operation], status="triggered", task_id=str(uuid.uuid4()),

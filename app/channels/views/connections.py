@@ -15,6 +15,7 @@ from app.extensions import db
 from app.web.auth import current_agency_id
 from app.web.errors import DomainError
 from app.web.htmx import go_to, hx_response, is_htmx, render_page_or_partial
+from app.web.limits import MAX_JSON_DEPTH
 
 TEXT_FIELDS = ("platform_listing_id", "access_token", "refresh_token", "ical_import_url")
 
@@ -42,6 +43,9 @@ def parse_metadata(form, values: dict, errors: dict) -> None:
     """The metadata field must hold a JSON object (empty means {})."""
     try:
         values["platform_metadata"] = json.loads(form.get("platform_metadata", "").strip() or "{}")
+    except RecursionError:
+        errors["platform_metadata"] = f"JSON is nested deeper than {MAX_JSON_DEPTH} levels"
+        return
     except ValueError as exc:
         errors["platform_metadata"] = f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         return

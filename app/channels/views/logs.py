@@ -1,15 +1,17 @@
-"""Sync Logs panel, Log Details (with its status poller and Retry now) and the Purge logs dialog."""
+"""Sync Logs panel, Log Details (with its status poller, Retry now and, for platform operators,
+Cancel) and the Purge logs dialog."""
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
 
 from app.channels import service
 from app.channels.views import NO_STORE, SWAP_ERROR, bp, poll_response
-from app.channels.views.forms import start_failure
+from app.channels.errors import NotCancellable
+from app.channels.views.forms import start_failure, toast
 from app.channels.views.panels import detail_context, logs_panel
 from app.channels.views.presenters import is_active
 from app.extensions import db
-from app.web.auth import current_agency_id, require_role
+from app.web.auth import current_agency_id, current_principal, is_operator, require_operator, require_role
 from app.web.errors import DomainError
 from app.web.htmx import hx_response, is_htmx, render_page_or_partial
 
@@ -33,7 +35,7 @@ def sync_log_list(connection_id):
 
 def log_context(connection_id, log_id) -> dict:
     sync_log = service.get_sync_log(current_agency_id(), log_id, connection_id)
-    return {"log": sync_log, "connection_id": connection_id,
+    return {"log": sync_log, "connection_id": connection_id, "can_cancel": is_operator(),
             "interval": current_app.config["CHANNELS_LOGS_ACTIVE_POLL_SECONDS"]}
 
 
@@ -93,6 +95,32 @@ def import_anyway(connection_id, log_id):
     return hx_response(body, trigger={"sync-started": {"batch_id": str(result.batch_id)}})
 
 
+@bp.get("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/cancel")
+@require_operator
+def cancel_confirm(connection_id, log_id):
+    """The in-page confirmation of Cancel, stacked over Log Details."""
+    return render_template("channels/partials/_confirm_log_cancel.html", **log_context(connection_id, log_id))
+
+
+@bp.post("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/cancel")
+@require_operator
+def cancel_sync_log(connection_id, log_id):
+    """Cancel (platform operators): Log Details shows the new state, the confirmation closes."""
+    service.get_sync_log(current_agency_id(), log_id, connection_id)  # pages: the agency's own logs only
+    try:
+        service.cancel_sync_log(log_id, connection_id, cancelled_by=current_principal().user.email)
+        db.session.commit()
+        message, level, status = "Operation cancelled", "success", 200
+    except NotCancellable as exc:
+        db.session.rollback()
+        message, level, status = exc.detail, "error", 409
+    if not is_htmx():
+        return redirect(url_for("channels.sync_log_detail", connection_id=connection_id, log_id=log_id), 303)
+    body = render_template("channels/partials/_log_cancel_result.html", **log_context(connection_id, log_id))
+    return hx_response(body, trigger=toast(message, level), status=status,
+                       headers={"HX-Retarget": f"#log-body-{log_id}", "HX-Reswap": "outerHTML"})
+
+
 def purge_days(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 3650 else None
 
@@ -108,9 +136,11 @@ def purge_confirm(connection_id):
 @bp.get("/connections/<uuid:connection_id>/sync-logs/purge/preview")
 @require_role("admin")
 def purge_preview(connection_id):
-    """Live preview of the purge dialog: a dry run, nothing deleted."""
+    """Live preview of the purge dialog: a dry run, nothing deleted. Ownership first, then the input."""
+    agency_id = current_agency_id()
+    service.owned_connection(agency_id, connection_id)
     days = purge_days(request.args.get("retention_days"))
-    preview = service.purge_sync_logs(current_agency_id(), connection_id, days, dry_run=True) if days else None
+    preview = service.purge_sync_logs(agency_id, connection_id, days, dry_run=True) if days else None
     return render_template("channels/partials/_purge_preview.html", preview=preview), 200, NO_STORE
 
 

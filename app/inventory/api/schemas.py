@@ -12,6 +12,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSche
 from app.guests.schemas import DecimalOut, GuestIn
 from app.inventory.models import BOOKING_STATUSES, RANGE_KINDS
 from app.pricing.schemas import ChildAge, ExtraRequestIn, LineOut
+from app.web.limits import SaneDate
 from app.web.pagination import PageOut, PageQuery
 
 BookingStatus = Literal[BOOKING_STATUSES]
@@ -101,8 +102,8 @@ class PropertyListQuery(PageQuery):
 class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     property_id: uuid.UUID
-    check_in: date
-    check_out: date = Field(description="departure day (free again); must be after check_in")
+    check_in: SaneDate
+    check_out: SaneDate = Field(description="departure day (free again); must be after check_in")
     status: BookingStatus = Field("confirmed", description="inquiry, pending or confirmed")
     guest_id: uuid.UUID | None = None
     guest: GuestIn | None = Field(None, description="inline guest instead of guest_id")
@@ -122,8 +123,8 @@ class BookingPatch(BaseModel):
     """Partial update; see the transition table for `status`."""
     model_config = ConfigDict(extra="forbid")
     status: BookingStatus = None
-    check_in: date = None
-    check_out: date = None
+    check_in: SaneDate = None
+    check_out: SaneDate = None
     guest_id: uuid.UUID | None = None
     guest: GuestIn | None = None
     adults: int = Field(None, ge=0, le=50)
@@ -178,16 +179,16 @@ class BookingListQuery(PageQuery):
     property_id: uuid.UUID | None = None
     status: BookingStatus | None = None
     guest_id: uuid.UUID | None = None
-    from_date: date | None = Field(None, description="stays departing after this day")
-    to_date: date | None = Field(None, description="stays arriving before this day")
+    from_date: SaneDate | None = Field(None, description="stays departing after this day")
+    to_date: SaneDate | None = Field(None, description="stays arriving before this day")
 
 
 # --- availability and blocks --------------------------------------------------------------
 
 class AvailabilityQuery(BaseModel):
     property_id: uuid.UUID
-    from_date: date
-    to_date: date = Field(description="end of the window (exclusive)")
+    from_date: SaneDate
+    to_date: SaneDate = Field(description="end of the window (exclusive)")
 
     @field_validator("to_date")
     @classmethod
@@ -220,8 +221,8 @@ class AvailabilityOut(BaseModel):
 class BlockIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     property_id: uuid.UUID
-    start_date: date
-    end_date: date = Field(description="first free day; must be after start_date")
+    start_date: SaneDate
+    end_date: SaneDate = Field(description="first free day; must be after start_date")
     reason: str = Field("", max_length=500)
 
 

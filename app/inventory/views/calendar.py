@@ -20,6 +20,7 @@ from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, propert
 from app.inventory.views.properties import load_blocks
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
 from app.web.errors import DomainError, Forbidden
+from app.web.limits import within_date_window
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
 from app.web.pages import agency_timezone
@@ -41,6 +42,13 @@ def url_around_id(endpoint: str, id_name: str) -> tuple[str, str]:
 class CalendarQuery(BaseModel):
     property_id: uuid.UUID | None = None
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+
+    @field_validator("month")
+    @classmethod
+    def month_in_date_window(cls, value: str | None) -> str | None:
+        if value is not None:  # the window starts and ends with whole months
+            within_date_window(date(max(int(value[:4]), 1), int(value[5:]), 1))
+        return value
 
     def first_day(self, today: date) -> date:
         return datetime.strptime(self.month, "%Y-%m").date() if self.month else today.replace(day=1)
