@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationInfo, fi
 from app.guests.schemas import DecimalOut
 from app.pricing.engine import MAX_CHILD_AGE
 from app.pricing.models import BILLING_UNITS, LINE_KINDS, MONTH_DAY_PATTERN
+from app.web.limits import SaneDate
 
 BillingUnit = Literal[BILLING_UNITS]
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
@@ -33,8 +34,8 @@ class SeasonPatch(BaseModel):
     """Partial update of a season; the nights are [start_date, end_date)."""
     model_config = ConfigDict(extra="forbid")
     name: str = Field(None, min_length=1, max_length=100)
-    start_date: date = Field(None, description="first night of the season")
-    end_date: date = Field(None, description="the day after the season's last night")
+    start_date: SaneDate = Field(None, description="first night of the season")
+    end_date: SaneDate = Field(None, description="the day after the season's last night")
     nightly_rate: Rate = None
     weekend_rate: Rate | None = Field(None, description="Friday and Saturday nights; null = nightly_rate")
     min_stay_nights: int | None = Field(None, ge=1, le=365, description="null = the property's")
@@ -44,8 +45,8 @@ class SeasonPatch(BaseModel):
 
 class SeasonIn(SeasonPatch):
     name: str = Field(min_length=1, max_length=100)
-    start_date: date = Field(description="first night of the season")
-    end_date: date = Field(description="the day after the season's last night")
+    start_date: SaneDate = Field(description="first night of the season")
+    end_date: SaneDate = Field(description="the day after the season's last night")
     nightly_rate: Rate
 
     @field_validator("end_date")
@@ -177,8 +178,8 @@ class TaxRulePatch(BaseModel):
     season_start: MonthDay | None = Field(None, description="MM-DD of the first taxed night; null = all year")
     season_end: MonthDay | None = Field(None, description="MM-DD of the last taxed night; null = all year")
     collected_on_site: bool = Field(None, description="shown to the guest but not part of the booking total")
-    valid_from: date = None
-    valid_to: date | None = Field(None, description="last night the rule applies to; null = open-ended")
+    valid_from: SaneDate = None
+    valid_to: SaneDate | None = Field(None, description="last night the rule applies to; null = open-ended")
 
     @field_validator("child_bands")
     @classmethod
@@ -193,7 +194,7 @@ class TaxRuleIn(TaxRulePatch):
     child_bands: list[ChildBand] = Field(default_factory=list, max_length=10,
                                          description="a child outside every band pays the adult amount")
     collected_on_site: bool = Field(False, description="shown to the guest but not part of the booking total")
-    valid_from: date = Field(date(2000, 1, 1), description="first night the rule applies to")
+    valid_from: SaneDate = Field(date(2000, 1, 1), description="first night the rule applies to")
 
 
 class TaxRuleOut(BaseModel):
@@ -220,8 +221,8 @@ class TaxRuleList(RootModel[list[TaxRuleOut]]):
 # --- rates and quotes ---------------------------------------------------------------------
 
 class RatesQuery(BaseModel):
-    from_date: date
-    to_date: date = Field(description="end of the window (exclusive), at most 400 days after from_date")
+    from_date: SaneDate
+    to_date: SaneDate = Field(description="end of the window (exclusive), at most 400 days after from_date")
 
 
 class DayRateOut(BaseModel):
@@ -248,8 +249,8 @@ class ExtraRequestIn(BaseModel):
 class QuoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     property_id: uuid.UUID
-    check_in: date
-    check_out: date
+    check_in: SaneDate
+    check_out: SaneDate
     adults: int = Field(1, ge=0, le=50)
     children_ages: list[ChildAge] = Field(default_factory=list, max_length=50)
     extras: list[ExtraRequestIn] = Field(default_factory=list, max_length=50)

@@ -196,6 +196,11 @@ def test_dates_outside_the_sane_window_are_422(client, build_world, year_day):
          {"sync_type": "availability", "start_date": year_day}),
         ("GET", f"/api/v1/availability?property_id={prop}&from_date={year_day}&to_date=9999-12-31", None),
         ("GET", f"/api/v1/bookings/?from_date={year_day}", None),
+        ("POST", "/api/v1/quotes", {"property_id": prop, "check_in": year_day, "check_out": "9999-12-31"}),
+        ("POST", f"/api/v1/properties/{prop}/seasons/", {"name": "Far", "start_date": year_day,
+                                                         "end_date": "9999-12-31", "nightly_rate": 100}),
+        ("GET", f"/api/v1/properties/{prop}/rates?from_date={year_day}&to_date=9999-12-31", None),
+        ("POST", "/api/v1/visitor-tax-rules/", {"name": "Far", "amount_per_adult_night": 1, "valid_from": year_day}),
     ]
     for method, path, body in probes:
         response = client.open(path, method=method, headers=headers, json=body)
