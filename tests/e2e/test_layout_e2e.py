@@ -45,6 +45,13 @@ def test_admin_navigation_fits_one_row_at_desktop_width(page, make_user):
     expect(page.locator("#user-menu-who")).to_contain_text(user.email)  # who is signed in: in the account menu
     expect(page.locator("#user-menu-who")).to_contain_text("admin")
     screenshot(page, "layout-desktop-account-menu")
+    page.locator("main h1").click()  # a click elsewhere closes the menu
+    expect(page.locator("#user-menu-team")).to_be_hidden()
+    page.locator("#account-menu summary").click()
+    expect(page.locator("#user-menu-team")).to_be_visible()
+    page.keyboard.press("Escape")  # so does Escape, back to the menu's button
+    expect(page.locator("#user-menu-team")).to_be_hidden()
+    expect(page.locator("#account-menu summary")).to_be_focused()
 
 
 def test_account_menu_opens_inside_the_phone_menu(page, make_user):
