@@ -38,7 +38,7 @@ class Member:
 
 @dataclass(frozen=True)
 class IssuedInvitation:
-    """The invitation, its one-time link (shown once, never stored) and the outbox message carrying it."""
+    """The invitation (its token stored hashed only), its one-time link and the outbox message carrying it."""
     invitation: UserInvitation
     link: str
     email: OutboundEmail

@@ -38,7 +38,7 @@ def team_page():
 @bp.post("/team/invitations")
 @require_role("admin")
 def invite_member():
-    """Invite by e-mail: the one-time link is shown once here and put in the outbox."""
+    """Invite by e-mail: the one-time link is shown here and its e-mail put in the outbox."""
     values = {"email": request.form.get("email", "").strip()[:254], "role": request.form.get("role", "")}
     try:
         issued = team.invite(current_agency_id(), values["email"], values["role"], current_principal().user,

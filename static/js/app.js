@@ -78,6 +78,16 @@
       var dialog = closer.closest("dialog");
       if (dialog) closeDialog(dialog);
     }
+    var accountMenu = document.getElementById("account-menu");
+    if (accountMenu && accountMenu.open && !accountMenu.contains(event.target)) accountMenu.open = false;
+  });
+
+  // The Account menu (<details>) closes like a menu: on a click elsewhere (above) and on Escape.
+  document.addEventListener("keydown", function (event) {
+    var accountMenu = document.getElementById("account-menu");
+    if (event.key !== "Escape" || !accountMenu || !accountMenu.open) return;
+    accountMenu.open = false;
+    accountMenu.querySelector("summary").focus();
   });
 
   // Removing a closed dialog from the DOM also stops any poller inside it.

@@ -1,4 +1,4 @@
-"""Team management: invitations with one-time links (shown once, put in the outbox), roles,
+"""Team management: invitations with one-time links (shown after inviting, put in the outbox), roles,
 deactivation, the own password change (other sessions and tokens end) and `flask reset-password`."""
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ def test_admin_invites_and_the_link_works_once(app, logged_in):
     [(recipient, subject, body, status)] = outbox(app)
     assert recipient == "new.person@example.com" and admin.user.agency.name in subject
     assert link in body and status == "pending"  # no SMTP in the tests: readable in the Outbox
+    # the page does not promise the link is shown only once: the outbox e-mail carries it too
+    assert "the outbox e-mail carries the same link" in response.get_data(as_text=True)
     assert "new.person@example.com" in admin.get("/team").get_data(as_text=True)
 
     guest = new_client(app)

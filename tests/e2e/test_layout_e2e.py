@@ -1,4 +1,5 @@
-"""The layout at phone width: the navigation folds behind a menu button."""
+"""The top bar: one row at desktop width for the widest navigation (an admin's), and at phone width
+the navigation and the account menu fold behind a menu button."""
 from __future__ import annotations
 
 import pytest
@@ -32,3 +33,36 @@ def test_phone_width_folds_the_navigation_behind_a_menu_button(page, make_user):
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.locator("#nav-toggle")).to_be_hidden()
     expect(page.locator("#main-nav")).to_be_visible()
+
+
+def test_admin_navigation_fits_one_row_at_desktop_width(page, make_user):
+    user = make_user(role="admin", email="maria.schneider-lindqvist@ferienwohnungen-ostsee.example")
+    login_as(page, user)
+    page.goto("/")
+    expect(page.locator("#main-nav").get_by_role("link", name="RQ")).to_be_visible()  # every admin entry
+    assert page.locator("header.topbar").bounding_box()["height"] < 70  # one row, whatever the e-mail's length
+    page.locator("#account-menu summary").click()
+    expect(page.locator("#user-menu-who")).to_contain_text(user.email)  # who is signed in: in the account menu
+    expect(page.locator("#user-menu-who")).to_contain_text("admin")
+    screenshot(page, "layout-desktop-account-menu")
+    page.locator("main h1").click()  # a click elsewhere closes the menu
+    expect(page.locator("#user-menu-team")).to_be_hidden()
+    page.locator("#account-menu summary").click()
+    expect(page.locator("#user-menu-team")).to_be_visible()
+    page.keyboard.press("Escape")  # so does Escape, back to the menu's button
+    expect(page.locator("#user-menu-team")).to_be_hidden()
+    expect(page.locator("#account-menu summary")).to_be_focused()
+
+
+def test_account_menu_opens_inside_the_phone_menu(page, make_user):
+    login_as(page, make_user(role="admin"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.locator("#nav-toggle").click()
+    page.locator("#account-menu summary").click()
+    for link in ("#user-menu-team", "#user-menu-outbox", "#user-menu-password"):
+        box = page.locator(link).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, link  # in the menu, not off the screen's edge
+    screenshot(page, "layout-phone-account-menu")
+    page.locator("#user-menu-password").click()
+    page.wait_for_url("**/account/password")

@@ -56,17 +56,23 @@ def sync_log_status(connection_id, log_id):
 @bp.post("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/retry")
 def retry_sync_log(connection_id, log_id):
     """Retry now: a new one-operation batch; the failed log stays as it was."""
+    return retried(connection_id, log_id)
+
+
+def retried(connection_id, log_id, close_dialog: str | None = None, **options):
+    """Start the retry of a log and answer with its result (or why it could not start) in place."""
     try:
-        result = service.retry_sync_log(current_agency_id(), connection_id, log_id)
+        result = service.retry_sync_log(current_agency_id(), connection_id, log_id, **options)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        body = render_template("channels/partials/_retry_result.html", log_id=log_id, error=start_failure(exc))
+        body = render_template("channels/partials/_retry_result.html", log_id=log_id, error=start_failure(exc),
+                               close_dialog=close_dialog)
         return body, exc.status_code, SWAP_ERROR
     if not is_htmx():
         return redirect(url_for("channels.connection_detail", connection_id=connection_id), 303)
     body = render_template("channels/partials/_retry_result.html", log_id=log_id, result=result,
-                           connection_id=connection_id)
+                           connection_id=connection_id, close_dialog=close_dialog)
     return hx_response(body, trigger={"sync-started": {"batch_id": str(result.batch_id)}})
 
 
@@ -80,19 +86,7 @@ def import_anyway_confirm(connection_id, log_id):
 @bp.post("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/import-anyway")
 def import_anyway(connection_id, log_id):
     """Import anyway: re-run the bookings sync accepting the shrunken feed; holds missing from it are released."""
-    try:
-        result = service.retry_sync_log(current_agency_id(), connection_id, log_id, confirm_feed_shrink=True)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        body = render_template("channels/partials/_retry_result.html", log_id=log_id, error=start_failure(exc),
-                               close_dialog=f"import-anyway-dialog-{log_id}")
-        return body, exc.status_code, SWAP_ERROR
-    if not is_htmx():
-        return redirect(url_for("channels.connection_detail", connection_id=connection_id), 303)
-    body = render_template("channels/partials/_retry_result.html", log_id=log_id, result=result,
-                           connection_id=connection_id, close_dialog=f"import-anyway-dialog-{log_id}")
-    return hx_response(body, trigger={"sync-started": {"batch_id": str(result.batch_id)}})
+    return retried(connection_id, log_id, close_dialog=f"import-anyway-dialog-{log_id}", confirm_feed_shrink=True)
 
 
 @bp.get("/connections/<uuid:connection_id>/sync-logs/<uuid:log_id>/cancel")
