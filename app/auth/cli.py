@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from app.auth import service, team
 from app.auth.models import ROLES
 from app.extensions import db
-from app.web.errors import DomainError
+from app.core.errors import DomainError
 
 
 @click.command("create-user")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import ROLES, Agency, ApiToken, TeamMember, User
 from app.extensions import db
-from app.web.errors import DomainError, NotFound
+from app.core.errors import DomainError, NotFound
 
 password_hasher = PasswordHasher()  # argon2id with the library's current parameters
 

@@ -22,7 +22,7 @@ from app.auth.service import find_user_by_email, hash_password, password_hasher,
 from app.extensions import db
 from app.mail.models import OutboundEmail
 from app.mail.service import queue_email
-from app.web.errors import Conflict, NotFound, ValidationFailed
+from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.web.tenancy import get_owned
 
 PASSWORD_MIN_LENGTH = 8

@@ -12,7 +12,7 @@ from app.auth.models import Agency
 from app.auth.service import AuthError
 from app.extensions import db, limiter
 from app.web.auth import limit_failed_logins, login_redirect, session_principal
-from app.web.errors import DomainError
+from app.core.errors import DomainError
 from app.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)

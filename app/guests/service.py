@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.guests.models import Guest
 from app.inventory.models import Booking, Property
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
 from app.web.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 

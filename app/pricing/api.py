@@ -18,7 +18,7 @@ from app.pricing.schemas import (
 )
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.web.idempotency import IdempotencyHeaders, idempotent
 
 bp = api_blueprint("pricing_api", __name__)

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from app.extensions import db
 from app.web.auth import current_principal
-from app.web.errors import Conflict, ValidationFailed
+from app.core.errors import Conflict, ValidationFailed
 from app.web.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

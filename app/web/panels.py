@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.web.errors import DB_BUSY, FRIENDLY_MESSAGES, DomainError, is_database_timeout
+from app.core.errors import DB_BUSY, FRIENDLY_MESSAGES, DomainError, is_database_timeout
 from app.web.forms import for_people
 from app.web.forms import form_values, validated
 

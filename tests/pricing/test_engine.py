@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from app.pricing import engine
 from app.pricing.engine import ChildBand, Extra, ExtraRequest, PricingProperty, Season, StayRequest, TaxRule
 from app.pricing.models import BILLING_UNITS
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 
 START = date(2030, 1, 1)
 money_values = st.decimals(min_value=Decimal("1"), max_value=Decimal("999.99"), places=2)

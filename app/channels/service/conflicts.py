@@ -28,7 +28,7 @@ from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import AvailabilityBlock, Booking, InventoryRange, Property
 from app.inventory.service.overview import guest_names, platform_label
-from app.web.errors import Conflict, NotFound, ValidationFailed
+from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.web.tenancy import get_owned
 
 RESOLUTIONS = ("accept", "resolved_on_channel", "ignore")

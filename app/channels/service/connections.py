@@ -24,7 +24,7 @@ from app.channels.models import (ACTIVE_SYNC_STATUSES, CONNECTION_STATUSES, PLAT
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import InventoryRange, Property
-from app.web.errors import NotFound, ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.web.limits import check_free_json
 from app.web.tenancy import get_owned, scoped
 

@@ -24,7 +24,7 @@ from app.channels.service.logs import transition
 from app.channels.service.sync import SyncWindow
 from app.extensions import db
 from app.inventory.models import Property
-from app.web.errors import DomainError
+from app.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

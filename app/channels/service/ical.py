@@ -21,7 +21,7 @@ from app.channels.service.connections import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import InventoryRange, Property
-from app.web.errors import Conflict, NotFound
+from app.core.errors import Conflict, NotFound
 
 EXPORT_PAST_DAYS = 30
 EXPORT_FUTURE_DAYS = 3 * 365

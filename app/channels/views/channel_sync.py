@@ -21,7 +21,7 @@ from app.channels.views.panels import parse_uuid
 from app.channels.views.presenters import is_active, platform_label
 from app.extensions import db
 from app.web.auth import current_agency_id, current_principal
-from app.web.errors import DomainError, ValidationFailed
+from app.core.errors import DomainError, ValidationFailed
 from app.web.htmx import hx_response, render_page_or_partial
 
 COOKIE = "fewo_channel_sync"

@@ -12,7 +12,7 @@ from app.channels.views.panels import detail_context, logs_panel
 from app.channels.views.presenters import is_active
 from app.extensions import db
 from app.web.auth import current_agency_id, current_principal, is_operator, require_operator, require_role
-from app.web.errors import DomainError
+from app.core.errors import DomainError
 from app.web.htmx import hx_response, is_htmx, render_page_or_partial
 
 PURGE_CHOICES = (7, 30, 90)

@@ -15,7 +15,7 @@ from app.pricing import service as pricing
 from app.pricing.api import PRICING_EDITORS
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import Forbidden
+from app.core.errors import Forbidden
 from app.web.idempotency import IdempotencyHeaders, idempotent
 
 TAGS = ["bookings"]

@@ -21,7 +21,7 @@ from app.inventory.service.ranges import Stay, active_range_of, lock_property, m
 from app.inventory.service.rules import check_dates_editable, check_initial_status, check_stay, check_transition
 from app.pricing import engine
 from app.pricing import service as pricing
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
 from app.web.tenancy import get_owned, scoped
 

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from app.inventory.models import Property
 from app.pricing.models import VisitorTaxRule
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.web.pagination import DEFAULT_LIMIT, Page, paginate
 from app.web.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 

@@ -20,7 +20,7 @@ from app.pricing import forms as pricing_forms
 from app.pricing import service as pricing
 from app.pricing.api import PRICING_EDITORS
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import DomainError, NotFound, ValidationFailed
+from app.core.errors import DomainError, NotFound, ValidationFailed
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
 from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.panels import load_list

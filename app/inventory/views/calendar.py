@@ -19,7 +19,7 @@ from app.inventory.views import AVAILABILITY_CHANGED, bp, close_modal
 from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, property_choices
 from app.inventory.views.properties import load_blocks
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import DomainError, Forbidden
+from app.core.errors import DomainError, Forbidden
 from app.web.limits import within_date_window
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast

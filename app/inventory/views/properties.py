@@ -17,7 +17,7 @@ from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal
 from app.pricing import forms as pricing_forms
 from app.pricing import service as pricing
 from app.web.auth import current_agency_id, has_role, require_role
-from app.web.errors import DomainError
+from app.core.errors import DomainError
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
 from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.pages import may_open

@@ -9,7 +9,7 @@ from app.inventory.models import Property
 from app.inventory.errors import guarded_write
 from app.pricing.errors import SeasonOverlap
 from app.pricing.models import RateSeason
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.web.tenancy import get_owned, scoped
 
 SEASON_NOT_FOUND = "Season not found"

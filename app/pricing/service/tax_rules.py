@@ -5,7 +5,7 @@ import uuid
 
 from app.extensions import db
 from app.pricing.models import VisitorTaxRule
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.web.tenancy import get_owned, scoped
 
 TAX_RULE_NOT_FOUND = "Visitor tax rule not found"

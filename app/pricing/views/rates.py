@@ -20,7 +20,7 @@ from app.pricing.models import RateSeason
 from app.pricing.schemas import SeasonIn
 from app.pricing.views import RATES_CHANGED, bp, can_edit_pricing
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import DomainError
+from app.core.errors import DomainError
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
 from app.web.pages import agency_timezone

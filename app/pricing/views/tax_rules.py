@@ -14,7 +14,7 @@ from app.pricing.models import VisitorTaxRule
 from app.pricing.schemas import TaxRuleIn
 from app.pricing.views import bp, can_edit_pricing
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import DomainError, ValidationFailed
+from app.core.errors import DomainError, ValidationFailed
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import hx_response, render_page_or_partial, toast
 from app.web.pages import agency_timezone

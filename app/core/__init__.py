@@ -1,0 +1,1 @@
+"""Foundations below the domains: the errors services raise, tenancy scoping and pagination."""
