@@ -1,14 +1,34 @@
-"""Transactions outside a request: one unit of work, and periodic steps under an advisory lock."""
+"""Database foundations every domain uses: column helpers, the clock, the unit of work outside a request
+and periodic steps under an advisory lock."""
 from __future__ import annotations
 
 import logging
+import uuid
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
 log = logging.getLogger("app.db")
+
+
+def uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(primary_key=True, server_default=text("gen_random_uuid()"), default=uuid.uuid4)
+
+
+def created_at() -> Mapped[datetime]:
+    return mapped_column(server_default=func.now(), default=func.now())
+
+
+def updated_at() -> Mapped[datetime]:
+    return mapped_column(server_default=func.now(), default=func.now(), onupdate=func.now())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 @contextmanager

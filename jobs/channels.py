@@ -19,8 +19,7 @@ from rq import get_current_job
 from rq.exceptions import AbandonedJobError
 
 from app.channels.adapters.base import ChannelError
-from app.channels.service import engine, ical
-from app.channels.service import sync as sync_service
+from app.channels.service import engine, ical, sync as sync_service
 from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
 from app.db import run_locked, unit_of_work
 from app.queue import redis_connection, sync_lock_key

@@ -14,9 +14,9 @@ import uuid
 from flask import current_app
 from rq import get_current_job
 
+from app.db import unit_of_work
 from app.mail import service
 from app.mail.smtp import SmtpUrlInvalid, build_message, send
-from app.db import unit_of_work
 from jobs import app_context
 
 log = logging.getLogger("jobs.mail")

@@ -12,8 +12,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from app.channels.service import logs
-from app.channels.service.connections import utcnow
-from app.db import run_locked
+from app.db import run_locked, utcnow
 from app.queue import redis_connection, sync_lock_key
 from app.web import idempotency
 from jobs import app_context

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from app.auth.models import Agency
 from app.channels.models import CONNECTION_STATUSES, PLATFORMS, ChannelConnection
 from app.channels.service import connections, logs
+from app.core.errors import DomainError
+from app.db import utcnow
 from app.extensions import db
 from app.inventory.models import Property
-from app.core.errors import DomainError
 
 
 def uuid_option(value: str | None, name: str) -> uuid.UUID | None:
@@ -147,7 +148,7 @@ def purge_logs_command(days: int | None, connection_id: str | None, dry_run: boo
         count = logs.purge_sync_logs(connection.agency_id, connection.id, days, dry_run).count
         db.session.commit()
     elif dry_run:
-        count = logs.count_expired(connections.utcnow() - timedelta(days=days))
+        count = logs.count_expired(utcnow() - timedelta(days=days))
     else:
         count = logs.purge_logs_older_than(days)
     scope = f" of connection {connection_uuid}" if connection_uuid else ""

@@ -1,1 +1,1 @@
-"""Foundations below the domains: the errors services raise, tenancy scoping and pagination."""
+"""Foundations below the domains that services share: the errors they raise, tenant scoping and pagination."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.routing import BaseConverter
 

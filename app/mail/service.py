@@ -15,11 +15,11 @@ from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import select
 
+from app.core.pagination import Page, paginate
+from app.core.tenancy import get_owned
 from app.extensions import db
 from app.mail.models import OutboundEmail
 from app.queue import enqueue
-from app.web.pagination import Page, paginate
-from app.web.tenancy import get_owned
 
 log = logging.getLogger("app.mail")
 SUBJECT_MAX = 200

@@ -22,9 +22,9 @@ from app.channels.service import ical, outbound
 from app.channels.service.connections import snapshot
 from app.channels.service.logs import transition
 from app.channels.service.sync import SyncWindow
+from app.core.errors import DomainError
 from app.extensions import db
 from app.inventory.models import Property
-from app.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from app.channels.errors import NotCancellable, SyncLogNotFound
 from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelSyncLog
-from app.channels.service.connections import owned_connection, utcnow
-from app.db import run_locked
+from app.channels.service.connections import owned_connection
+from app.db import run_locked, utcnow
 from app.extensions import db
 
 FINAL_STATUSES = ("success", "failed", "cancelled")

@@ -23,12 +23,13 @@ from sqlalchemy import Integer, case, cast, func, or_, select
 from app.channels.errors import (ConnectionNotActive, ConnectionNotFound, ConnectionNotMapped, NotRetryable,
                                  QueueUnavailable)
 from app.channels.models import ACTIVE_SYNC_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
-from app.channels.service.connections import owned_connection, owned_property, utcnow
+from app.channels.service.connections import owned_connection, owned_property
 from app.channels.service.logs import get_sync_log, sweep_stale_sync_logs
+from app.core.errors import BadRequest, ValidationFailed
+from app.core.tenancy import scoped
+from app.db import utcnow
 from app.extensions import db
 from app.queue import enqueue, queue, redis_connection
-from app.core.errors import BadRequest, ValidationFailed
-from app.web.tenancy import scoped
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from app.channels.views.presenters import TEMPLATE_HELPERS
-from app.web.auth import current_principal, login_redirect
 from app.core.errors import DB_UNAVAILABLE, DomainError, Forbidden, is_database_timeout
+from app.web.auth import current_principal, login_redirect
 from app.web.error_pages import database_busy, render_error
 from app.web.htmx import STOP_POLLING, is_htmx, render_page_or_partial
 

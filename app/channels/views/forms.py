@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.channels.errors import ConnectionExists, ConnectionNotFound, PropertyNotFound
-from app.extensions import db
 from app.core.errors import DomainError
+from app.extensions import db
 from app.web.forms import for_people
 
 # Which form field a domain error belongs to (else it is shown for the whole form).
