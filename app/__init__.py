@@ -71,7 +71,7 @@ def init_extensions(app: Flask) -> None:
     from flask_cors import CORS
 
     from app.auth.service import load_session_user
-    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.ops.database import MIGRATIONS_DIR
     from app.core.errors import LenientUuidConverter
 
@@ -83,7 +83,6 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
-    htmx.init_app(app)
     limiter.init_app(app)
     if app.config["ALLOWED_ORIGINS"]:
         CORS(app, resources={r"/api/*": {"origins": app.config["ALLOWED_ORIGINS"]}}, supports_credentials=True)

@@ -84,7 +84,7 @@ def finish(plan: engine.SyncPlan, details: dict, retries: int) -> str:
         best_effort(engine.finish_failed, plan.log_id, conflict, details, retries)
         return "failed"
     if best_effort(engine.finish_success, plan.log_id, details, retries):
-        best_effort(engine.touch_connection, plan.connection_id)
+        best_effort(sync_service.touch_last_sync, plan.connection_id)
     return "success"
 
 

@@ -123,11 +123,6 @@ def failure_message(error: ChannelError, retries: int) -> str:
     return error.message
 
 
-def touch_connection(connection_id: uuid.UUID) -> None:
-    db.session.execute(ChannelConnection.__table__.update().where(ChannelConnection.id == connection_id)
-                       .values(last_sync_at=func.now(), updated_at=func.now()))
-
-
 def requeue(log_id: uuid.UUID, task_id: str) -> bool:
     """Hand a waiting log to a new job (its task id changes); the old job ends without touching it.
 
