@@ -40,7 +40,7 @@ def saved(write):
 
 def start_failure(exc: DomainError) -> str:
     """The trigger banner of a sync that did not start (runbook "Trigger Sync")."""
-    return f"Fehler beim Starten (HTTP {exc.status_code}): {error_text(exc)}"
+    return f"Could not start the sync (HTTP {exc.status_code}): {error_text(exc)}"
 
 
 def parse_date(raw: str | None, name: str, errors: dict) -> date | None:

@@ -5,7 +5,7 @@ import uuid
 
 from app.inventory import service
 from app.inventory.api import BLOCK_EDITORS, bp
-from app.inventory.api.schemas import (
+from app.inventory.schemas import (
     AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail, RangeOut,
 )
 from app.inventory.transaction import commit_with_retry

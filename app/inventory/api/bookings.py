@@ -6,10 +6,10 @@ import uuid
 from app.core.errors import Forbidden
 from app.inventory import service
 from app.inventory.api import BOOKING_EDITORS, bp
-from app.inventory.api.schemas import (
+from app.inventory.models import Booking
+from app.inventory.schemas import (
     BookingDetailOut, BookingIn, BookingListQuery, BookingPage, BookingPatch, ConflictDetail,
 )
-from app.inventory.models import Booking
 from app.inventory.transaction import commit_with_retry
 from app.pricing import engine, service as pricing
 from app.pricing.api import PRICING_EDITORS

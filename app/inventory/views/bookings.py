@@ -12,8 +12,8 @@ from app.core.errors import DomainError, NotFound, ValidationFailed
 from app.inventory import service
 from app.inventory.api import BOOKING_EDITORS
 from app.inventory.api.bookings import service_arguments
-from app.inventory.api.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.models import BOOKING_STATUSES, Booking
+from app.inventory.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal

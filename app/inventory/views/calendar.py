@@ -13,7 +13,7 @@ from app.core.errors import DomainError, Forbidden
 from app.core.pagination import MAX_OFFSET
 from app.inventory import service
 from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS
-from app.inventory.api.schemas import AvailabilityQuery, BlockIn
+from app.inventory.schemas import AvailabilityQuery, BlockIn
 from app.inventory.service import calendar as calendar_service, occupancy_chart as chart_service
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import AVAILABILITY_CHANGED, bp, close_modal

@@ -10,8 +10,8 @@ from app.channels import service as channels
 from app.core.errors import DomainError
 from app.inventory import service
 from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS, PROPERTY_EDITORS
-from app.inventory.api.schemas import PropertyIn, PropertyListQuery
 from app.inventory.models import Property
+from app.inventory.schemas import PropertyIn, PropertyListQuery
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import LIST_PAGE_SIZE, bp, close_modal

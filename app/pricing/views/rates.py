@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from app.core.errors import DomainError
 from app.inventory import service as inventory
-from app.inventory.api.schemas import AvailabilityQuery
+from app.inventory.schemas import AvailabilityQuery
 from app.inventory.transaction import commit_with_retry
 from app.inventory.views import close_modal
 from app.pricing import engine, service
