@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.channels.api import bp
+from app.channels.api.base import bp
 from app.channels.service import conflicts as service
 from app.channels.service.conflicts import ConflictView
 from app.core.pagination import MAX_OFFSET

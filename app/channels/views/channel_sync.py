@@ -14,7 +14,7 @@ from app.channels import service
 from app.channels.errors import ConnectionNotFound
 from app.channels.models import PLATFORMS
 from app.channels.service.sync import PROPERTY_SYNC_TYPES
-from app.channels.views import NO_STORE, bp, poll_response
+from app.channels.views.base import NO_STORE, bp, poll_response
 from app.channels.views.forms import field_errors, parse_date, start_failure, toast
 from app.channels.views.panels import parse_uuid
 from app.channels.views.presenters import is_active, platform_label

@@ -8,7 +8,7 @@ from flask import redirect, render_template, request, url_for
 from app.channels import service
 from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.channels.service.conflicts import open_conflict_counts
-from app.channels.views import SWAP_ERROR, bp
+from app.channels.views.base import SWAP_ERROR, bp
 from app.channels.views.forms import field_errors, saved, start_failure, toast
 from app.channels.views.panels import detail_context, parse_uuid
 from app.core.errors import DomainError

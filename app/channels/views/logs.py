@@ -6,7 +6,7 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from app.channels import service
 from app.channels.errors import NotCancellable
-from app.channels.views import NO_STORE, SWAP_ERROR, bp, poll_response
+from app.channels.views.base import NO_STORE, SWAP_ERROR, bp, poll_response
 from app.channels.views.forms import start_failure, toast
 from app.channels.views.panels import detail_context, logs_panel
 from app.channels.views.presenters import is_active

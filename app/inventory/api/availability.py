@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from app.inventory import service
-from app.inventory.api import BLOCK_EDITORS, bp
+from app.inventory.api.base import BLOCK_EDITORS, bp
 from app.inventory.schemas import (
     AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail, RangeOut,
 )

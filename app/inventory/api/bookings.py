@@ -5,7 +5,7 @@ import uuid
 
 from app.core.errors import Forbidden
 from app.inventory import service
-from app.inventory.api import BOOKING_EDITORS, bp
+from app.inventory.api.base import BOOKING_EDITORS, bp
 from app.inventory.models import Booking
 from app.inventory.schemas import (
     BookingDetailOut, BookingIn, BookingListQuery, BookingPage, BookingPatch, ConflictDetail,
