@@ -1,8 +1,4 @@
-"""JSON API of the channel manager (`channels_api`, prefix /api/v1; spec 20 "Channel manager").
-
-`legacy_bp` serves the property-level trigger also at `/api/availability/sync`.
-Handlers parse input, call `app.channels.service`, commit once and render.
-"""
+"""The `channels_api` and `channels_legacy_api` blueprints and what the route modules share."""
 from app.web.api import api_blueprint
 
 bp = api_blueprint("channels_api", __name__)

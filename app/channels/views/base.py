@@ -1,16 +1,4 @@
-"""Back office pages of the channel manager (blueprint `channels`; admin and manager).
-
-    connections   Connections table, New Connection, connection detail, mapping, test, trigger
-    connection_edit  Edit connection, Delete connection (admin)
-    logs          Sync Logs panel, Log Details, retry, Purge logs
-    batches       Sync History panel, Batch Details
-    channel_sync  the Channel Sync page
-    conflicts     overbooking conflicts: list and resolve actions
-
-Views parse input, call `app.channels.service`, own the single commit and
-render a page or, for htmx requests, the partial of the same context.
-Pollers stop by themselves: terminal renders carry no interval and answer 286.
-"""
+"""The `channels` page blueprint and what its route modules share (the package's `__init__` describes them)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template, request, url_for

@@ -1,8 +1,4 @@
-"""Inventory JSON API (`inventory_api`, /api/v1): properties, bookings, availability, blocks.
-
-Handlers parse and render only; rules live in `app.inventory.service`, and
-every write commits through `commit_with_retry`.
-"""
+"""The `inventory_api` blueprint and what its route modules share (the package's `__init__` describes them)."""
 from app.web.api import api_blueprint
 
 bp = api_blueprint("inventory_api", __name__)

@@ -1,9 +1,4 @@
-"""Inventory pages (blueprint `inventory`): properties, bookings and the calendar.
-
-Views parse input and render; every rule lives in `app.inventory.service`, and
-every write commits once through `commit_with_retry`. Each URL renders the full
-page or, for htmx, the page's partial (`render_page_or_partial`).
-"""
+"""The `inventory` page blueprint and what its route modules share (the package's `__init__` describes them)."""
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,9 +1,4 @@
-"""Pricing pages (blueprint `pricing`): rates per property (seasons), extra services, visitor tax,
-and the live quote of the booking form.
-
-Views parse input and render; every rule lives in `app.pricing.service` and the engine. Reads are
-open to every role, writes to admins and managers (the API's rule).
-"""
+"""The `pricing` page blueprint and what its route modules share (the package's `__init__` describes them)."""
 from __future__ import annotations
 
 from flask import Blueprint
