@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_openapi(app)
 
     from app.cli import register_cli
-    from app.web.errors import register_error_handlers
+    from app.web.error_pages import register_error_handlers
     from app.web.pages import register_page_helpers
     register_cli(app)
     register_error_handlers(app)
@@ -71,9 +71,9 @@ def init_extensions(app: Flask) -> None:
     from flask_cors import CORS
 
     from app.auth.service import load_session_user
-    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.ops.database import MIGRATIONS_DIR
-    from app.web.errors import LenientUuidConverter
+    from app.core.errors import LenientUuidConverter
 
     app.url_map.converters["uuid"] = LenientUuidConverter
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app))
@@ -83,7 +83,6 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
-    htmx.init_app(app)
     limiter.init_app(app)
     if app.config["ALLOWED_ORIGINS"]:
         CORS(app, resources={r"/api/*": {"origins": app.config["ALLOWED_ORIGINS"]}}, supports_credentials=True)

@@ -5,7 +5,6 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from htmx_flask import Htmx
 from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData
@@ -29,5 +28,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -40,7 +40,7 @@ def timed_transactions(engine) -> tuple[list[float], callable]:
 
 def run(stack: Stack, scale) -> Outcome:
     from app.extensions import db
-    from jobs.maintenance import purge_logs_older_than
+    from app.channels.service.logs import purge_logs_older_than
 
     with stack.connect() as conn:
         rows = conn.execute("SELECT count(*) FROM channel_sync_logs WHERE created_at < now() - interval '90 days'"

@@ -13,18 +13,17 @@ import logging
 import random
 import time
 import uuid
-from datetime import timedelta
 
 from flask import current_app
-from rq import Callback, get_current_job
+from rq import get_current_job
 from rq.exceptions import AbandonedJobError
 
 from app.channels.adapters.base import ChannelError
-from app.channels.service import engine, ical
-from app.channels.service import sync as sync_service
+from app.channels.service import engine, ical, sync as sync_service
 from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
-from jobs import app_context, enqueue, queue, redis_connection, sync_lock_key, unit_of_work
-from jobs.maintenance import run_locked
+from app.db import run_locked, unit_of_work
+from app.queue import redis_connection, sync_lock_key
+from jobs import app_context
 
 log = logging.getLogger("jobs.channels")
 VISIBILITY_POLL_SECONDS = 0.05
@@ -38,19 +37,6 @@ def best_effort(step, *args) -> bool:
     except Exception as exc:  # noqa: BLE001 - recording must never crash the job
         log.warning("Could not record %s for sync log %s: %s", step.__name__, args[0], exc)
         return False
-
-
-def enqueue_sync(sync_log_id: uuid.UUID, task_id: str, delay_seconds: float = 0):
-    """Queue the job of one sync log under its task id (raises redis errors when Redis is down).
-
-    With a delay the job waits in RQ's scheduler (workers run with it) instead of the queue.
-    """
-    options = dict(job_id=task_id, job_timeout=current_app.config["WORKER_JOB_TIMEOUT"],
-                   on_failure=Callback(on_sync_job_failure), result_ttl=3600, failure_ttl=7 * 86400)
-    if delay_seconds > 0:
-        return queue("channels").enqueue_in(timedelta(seconds=delay_seconds), run_channel_sync,
-                                            str(sync_log_id), **options)
-    return enqueue(run_channel_sync, str(sync_log_id), queue_name="channels", **options)
 
 
 def wait_for_plan(log_id: uuid.UUID) -> engine.SyncPlan | None:
@@ -98,7 +84,7 @@ def finish(plan: engine.SyncPlan, details: dict, retries: int) -> str:
         best_effort(engine.finish_failed, plan.log_id, conflict, details, retries)
         return "failed"
     if best_effort(engine.finish_success, plan.log_id, details, retries):
-        best_effort(engine.touch_connection, plan.connection_id)
+        best_effort(sync_service.touch_last_sync, plan.connection_id)
     return "success"
 
 
@@ -126,7 +112,7 @@ def requeue_later(plan: engine.SyncPlan) -> str:
     """Another run holds the lock for too long: hand the log to a fresh job that starts a little later."""
     task_id = str(uuid.uuid4())
     if best_effort(engine.requeue, plan.log_id, task_id):
-        enqueue_sync(plan.log_id, task_id, delay_seconds=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"])
+        sync_service.enqueue_sync(plan.log_id, task_id, delay_seconds=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"])
     return "requeued"
 
 

@@ -12,21 +12,14 @@ import smtplib
 import uuid
 
 from flask import current_app
-from rq import Retry, get_current_job
+from rq import get_current_job
 
+from app.db import unit_of_work
 from app.mail import service
 from app.mail.smtp import SmtpUrlInvalid, build_message, send
-from jobs import app_context, enqueue, unit_of_work
+from jobs import app_context
 
 log = logging.getLogger("jobs.mail")
-
-
-def enqueue_send(email_id: uuid.UUID):
-    """Queue the sending of one message (raises redis errors when Redis is down)."""
-    intervals = current_app.config["MAIL_RETRY_INTERVALS"]
-    return enqueue(send_outbound_email, str(email_id), queue_name="default", job_id=f"mail-{email_id}",
-                   retry=Retry(max=len(intervals), interval=list(intervals)) if intervals else None,
-                   result_ttl=3600, failure_ttl=7 * 86400)
 
 
 def is_last_attempt() -> bool:

@@ -6,35 +6,19 @@ on its own key and does nothing when another run holds it.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from flask import current_app
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import func, select
 
 from app.channels.service import logs
-from app.channels.service.connections import utcnow
-from app.extensions import db
+from app.db import run_locked, utcnow
+from app.queue import redis_connection, sync_lock_key
 from app.web import idempotency
-from jobs import app_context, redis_connection, sync_lock_key, unit_of_work
+from jobs import app_context
 
 log = logging.getLogger("jobs.maintenance")
 WAITING_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
-
-
-def try_periodic_lock(key: str) -> bool:
-    """Transaction-scoped advisory lock on `key`; False when another run holds it."""
-    return bool(db.session.scalar(select(func.pg_try_advisory_xact_lock(func.hashtext(key)))))
-
-
-def run_locked(key: str, step, *args) -> int | None:
-    """Run `step` in one committed transaction under the periodic lock; None when locked out."""
-    with unit_of_work():
-        if not try_periodic_lock(key):
-            log.info("%s: another run holds the lock, skipping", key)
-            return None
-        return step(*args)
 
 
 def sweep_stale_sync_logs() -> int:
@@ -86,25 +70,13 @@ def reap_abandoned_sync_logs() -> int:
         return run_locked("maintenance.reap_abandoned_sync_logs", reap, redis_connection()) or 0
 
 
-def purge_logs_older_than(days: int, batch_size: int | None = None) -> int:
-    """Delete logs older than `days` in batches, one short transaction each (never a long lock)."""
-    batch_size = batch_size or current_app.config["SYNC_LOG_PURGE_BATCH"]
-    cutoff = utcnow() - timedelta(days=days)
-    total = 0
-    while True:
-        deleted = run_locked("maintenance.purge_sync_logs", logs.purge_expired_batch, cutoff, batch_size)
-        total += deleted or 0
-        if deleted is None or deleted < batch_size:
-            return total
-
-
 def purge_expired_sync_logs() -> int:
     """Daily: delete logs older than SYNC_LOG_RETENTION_DAYS (0 disables retention)."""
     with app_context():
         days = current_app.config["SYNC_LOG_RETENTION_DAYS"]
         if days <= 0:
             return 0
-        total = purge_logs_older_than(days)
+        total = logs.purge_logs_older_than(days)
     log.info("Retention: deleted %d sync log(s) older than %d days", total, days)
     return total
 

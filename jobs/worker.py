@@ -15,11 +15,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from redis import Redis
-from rq import Worker
 
 from app.extensions import db
+from app.queue import QUEUES, PmsWorker
 from app.version import code_version
-from jobs import QUEUES, set_worker_app
+from jobs import set_worker_app
 from jobs.preflight import database_endpoint, redis_endpoint, wait_for_dependencies
 from jobs.scheduler import PeriodicScheduler, periodic_jobs, shipped
 
@@ -28,19 +28,6 @@ log = logging.getLogger("app.worker")
 # Short worker TTL: the worker heartbeats every ~45 s, and a killed worker's registration
 # expires within two minutes, so readiness and the abandoned-job reaper see it gone.
 WORKER_TTL = 60
-
-
-class PmsWorker(Worker):
-    """An RQ worker that also registers the code version it runs."""
-    code_version: str | None = None
-
-    def serialize(self) -> dict:
-        return {**super().serialize(), "code_version": self.code_version or ""}
-
-    def refresh(self) -> None:
-        super().refresh()
-        raw = self.connection.hget(self.key, "code_version")
-        self.code_version = raw.decode() if raw else None
 
 
 def log_banner(app: Flask) -> None:

@@ -135,8 +135,8 @@ def register_worker(app):
     """Register an RQ worker as a starting `flask worker` does (RQ's own birth registration)."""
     from redis import Redis
 
-    from jobs import QUEUES
-    from jobs.worker import PmsWorker
+    from app.queue import QUEUES
+    from app.queue import PmsWorker
 
     def register(version: str | None, name: str | None = None):
         worker = PmsWorker(list(QUEUES), connection=Redis.from_url(app.config["REDIS_URL"]), name=name)

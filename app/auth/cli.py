@@ -6,8 +6,8 @@ from flask.cli import with_appcontext
 
 from app.auth import service, team
 from app.auth.models import ROLES
+from app.core.errors import DomainError
 from app.extensions import db
-from app.web.errors import DomainError
 
 
 @click.command("create-user")

@@ -8,17 +8,12 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.db import created_at, uuid_pk
 from app.extensions import db
 
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
 
 
-def uuid_pk() -> Mapped[uuid.UUID]:
-    return mapped_column(primary_key=True, server_default=text("gen_random_uuid()"), default=uuid.uuid4)
-
-
-def created_at() -> Mapped[datetime]:
-    return mapped_column(server_default=func.now(), default=func.now())
 
 
 class Agency(db.Model):

@@ -8,15 +8,16 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from app.auth.models import ROLES, Agency, ApiToken, TeamMember, User
+from app.core.errors import DomainError, NotFound
+from app.db import utcnow
 from app.extensions import db
-from app.web.errors import DomainError, NotFound
 
 password_hasher = PasswordHasher()  # argon2id with the library's current parameters
 
@@ -40,9 +41,6 @@ class Principal:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def hash_password(password: str) -> str:

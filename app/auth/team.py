@@ -18,12 +18,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from app.auth.models import ROLES, Agency, ApiToken, TeamMember, User, UserInvitation
-from app.auth.service import find_user_by_email, hash_password, password_hasher, set_password, token_digest, utcnow
+from app.auth.service import find_user_by_email, hash_password, password_hasher, set_password, token_digest
+from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.tenancy import get_owned
+from app.db import utcnow
 from app.extensions import db
 from app.mail.models import OutboundEmail
 from app.mail.service import queue_email
-from app.web.errors import Conflict, NotFound, ValidationFailed
-from app.web.tenancy import get_owned
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256

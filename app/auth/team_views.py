@@ -7,11 +7,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from app.auth import team
 from app.auth.models import ROLES
+from app.core.errors import DomainError, NotFound
 from app.extensions import db
-from app.inventory.views import close_modal
+from app.inventory.views.base import close_modal
 from app.mail.service import deliver
 from app.web.auth import current_agency_id, current_principal, protect_pages, require_role
-from app.web.errors import DomainError, NotFound
 from app.web.forms import field_errors, form_status
 from app.web.htmx import hx_response, is_htmx, toast
 

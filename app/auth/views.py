@@ -10,9 +10,9 @@ from app.auth import service, team
 from app.auth.forms import LoginForm
 from app.auth.models import Agency
 from app.auth.service import AuthError
+from app.core.errors import DomainError
 from app.extensions import db, limiter
 from app.web.auth import limit_failed_logins, login_redirect, session_principal
-from app.web.errors import DomainError
 from app.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)

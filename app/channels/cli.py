@@ -14,9 +14,10 @@ from sqlalchemy import select
 from app.auth.models import Agency
 from app.channels.models import CONNECTION_STATUSES, PLATFORMS, ChannelConnection
 from app.channels.service import connections, logs
+from app.core.errors import DomainError
+from app.db import utcnow
 from app.extensions import db
 from app.inventory.models import Property
-from app.web.errors import DomainError
 
 
 def uuid_option(value: str | None, name: str) -> uuid.UUID | None:
@@ -136,8 +137,6 @@ def cancel_sync_log_command(log_id: str) -> None:
 @with_appcontext
 def purge_logs_command(days: int | None, connection_id: str | None, dry_run: bool) -> None:
     """Delete old sync logs (in batches); never touches bookings, inventory or connections."""
-    from jobs.maintenance import purge_logs_older_than
-
     days = days or current_app.config["SYNC_LOG_RETENTION_DAYS"]
     if days <= 0:
         raise click.BadParameter("retention is disabled (SYNC_LOG_RETENTION_DAYS=0); pass --days", param_hint="--days")
@@ -149,9 +148,9 @@ def purge_logs_command(days: int | None, connection_id: str | None, dry_run: boo
         count = logs.purge_sync_logs(connection.agency_id, connection.id, days, dry_run).count
         db.session.commit()
     elif dry_run:
-        count = logs.count_expired(connections.utcnow() - timedelta(days=days))
+        count = logs.count_expired(utcnow() - timedelta(days=days))
     else:
-        count = purge_logs_older_than(days)
+        count = logs.purge_logs_older_than(days)
     scope = f" of connection {connection_uuid}" if connection_uuid else ""
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(f"{verb} {count} sync log(s){scope} older than {days} days")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
-from app.web.errors import ServiceUnavailable
+from app.core.errors import ServiceUnavailable
 
 
 class CredentialsUnreadable(Exception):

@@ -1,7 +1,7 @@
 """Domain errors of the channel manager, with the messages of the API contract (spec 20)."""
 from __future__ import annotations
 
-from app.web.errors import BadRequest, Conflict, DomainError, NotFound, ServiceUnavailable, ValidationFailed
+from app.core.errors import BadRequest, Conflict, DomainError, NotFound, ServiceUnavailable, ValidationFailed
 
 
 class CodedError(DomainError):

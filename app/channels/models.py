@@ -9,9 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import created_at, uuid_pk
+from app.db import created_at, updated_at, uuid_pk
 from app.extensions import db
-from app.inventory.models import updated_at
 
 PLATFORMS = ("airbnb", "booking_com", "expedia", "fewo_direkt", "google")
 CONNECTION_STATUSES = ("active", "inactive", "paused", "disabled", "error")

@@ -8,9 +8,8 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import created_at, uuid_pk
+from app.db import created_at, updated_at, uuid_pk
 from app.extensions import db
-from app.inventory.models import updated_at
 
 
 class Guest(db.Model):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, PlainSerializer
 
-from app.web.pagination import PageOut, PageQuery
+from app.core.pagination import PageOut, PageQuery
 
 # Numeric columns (money, ratings) leave the API as JSON numbers.
 DecimalOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from app.core.errors import ValidationFailed
+from app.core.pagination import DEFAULT_LIMIT, Page, paginate
+from app.core.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 from app.extensions import db
 from app.guests.models import Guest
 from app.inventory.models import Booking, Property
-from app.web.errors import ValidationFailed
-from app.web.pagination import DEFAULT_LIMIT, Page, paginate
-from app.web.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 
 GUEST_NOT_FOUND = "Guest not found"
 EDITABLE_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "language", "notes"})

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from app.core.errors import Conflict, DomainError
 from app.extensions import db
-from app.web.errors import Conflict, DomainError
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"

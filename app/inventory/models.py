@@ -5,11 +5,11 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, func, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import created_at, uuid_pk
+from app.db import created_at, updated_at, uuid_pk
 from app.extensions import db
 
 BOOKING_STATUSES = ("inquiry", "pending", "confirmed", "checked_in", "checked_out",
@@ -18,9 +18,6 @@ OCCUPYING_STATUSES = ("pending", "confirmed", "checked_in", "checked_out")
 RANGE_KINDS = ("booking", "block", "channel_hold")
 RANGE_STATES = ("active", "released")
 
-
-def updated_at() -> Mapped[datetime]:
-    return mapped_column(server_default=func.now(), default=func.now(), onupdate=func.now())
 
 
 class Property(db.Model):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import created_at, uuid_pk
+from app.db import created_at, uuid_pk
 from app.extensions import db
 
 EMAIL_STATUSES = ("pending", "sent", "failed")

@@ -12,12 +12,14 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from redis.exceptions import RedisError
+from rq import Retry
 from sqlalchemy import select
 
+from app.core.pagination import Page, paginate
+from app.core.tenancy import get_owned
 from app.extensions import db
 from app.mail.models import OutboundEmail
-from app.web.pagination import Page, paginate
-from app.web.tenancy import get_owned
+from app.queue import enqueue
 
 log = logging.getLogger("app.mail")
 SUBJECT_MAX = 200
@@ -38,13 +40,19 @@ def queue_email(agency_id: uuid.UUID | None, recipient: str, subject: str, body:
     return email
 
 
+def enqueue_send(email_id: uuid.UUID):
+    """Queue the sending of one message (raises redis errors when Redis is down)."""
+    intervals = current_app.config["MAIL_RETRY_INTERVALS"]
+    return enqueue("jobs.mail.send_outbound_email", str(email_id), queue_name="default", job_id=f"mail-{email_id}",
+                   retry=Retry(max=len(intervals), interval=list(intervals)) if intervals else None,
+                   result_ttl=3600, failure_ttl=7 * 86400)
+
+
 def deliver(*email_ids: uuid.UUID) -> None:
     """After the commit: enqueue sending when SMTP is configured. With Redis down the message stays
     pending in the outbox (an admin can send it again from there); the caller's change stands."""
     if not smtp_configured():
         return
-    from jobs.mail import enqueue_send
-
     for email_id in email_ids:
         try:
             enqueue_send(email_id)

@@ -5,10 +5,10 @@ import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from app.core.pagination import MAX_OFFSET
 from app.extensions import db
 from app.mail import service
 from app.web.auth import current_agency_id, protect_pages, require_role
-from app.web.pagination import MAX_OFFSET
 from app.web.htmx import hx_response, is_htmx, render_page_or_partial, toast
 
 bp = protect_pages(Blueprint("mail", __name__))

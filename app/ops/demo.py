@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from app.auth import service as auth_service
 from app.auth.models import Agency
+from app.core.tenancy import scoped
 from app.extensions import db
 from app.inventory.demo import seed_inventory
 from app.pricing.demo import seed_pricing
-from app.web.tenancy import scoped
 
 DEMO_AGENCY = ("Demo Ferienwohnungen", "demo")
 DEMO_USERS = (("admin@example.com", "admin"), ("manager@example.com", "manager"),

@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db
 from app.ops.database import database_revision, schema_problem
 from app.ops.queues import oldest_queued_age, queue_stats, worker_problem, worker_rows
+from app.queue import redis_connection
 from app.version import code_version, package_version
-from jobs import redis_connection
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)

@@ -9,8 +9,7 @@ from rq import Queue
 from rq.job import Job
 from rq.utils import now, utcparse
 
-from jobs import QUEUES
-from jobs.worker import PmsWorker
+from app.queue import QUEUES, PmsWorker
 
 
 def worker_rows(conn: Redis) -> list[dict]:

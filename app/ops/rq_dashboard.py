@@ -16,9 +16,10 @@ from flask_wtf.csrf import generate_csrf
 from rq.exceptions import NoSuchJobError
 from rq_dashboard.web import setup_rq_connection
 
+from app.core.errors import NotFound
+from app.queue import QUEUES
 from app.web.auth import authenticate_page_request, is_operator
-from app.web.errors import NotFound, render_error
-from jobs import QUEUES
+from app.web.error_pages import render_error
 
 BLUEPRINT = "rq_dashboard"
 # rq-dashboard renders its page script inline and compiles row templates with

@@ -16,9 +16,9 @@ from app.ops import service
 from app.ops.diagnostics import diagnostics_json, system_status
 from app.ops.queues import oldest_queued_age, queue_stats
 from app.ops.runbook import INCIDENTS, troubleshooting_template
+from app.queue import redis_connection
 from app.web.auth import current_agency_id, current_principal, has_role, is_operator, protect_pages
 from app.web.htmx import render_page_or_partial
-from jobs import redis_connection
 
 bp = protect_pages(Blueprint("ops", __name__, url_prefix="/ops"))
 

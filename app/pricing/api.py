@@ -9,6 +9,7 @@ import uuid
 
 from flask import request
 
+from app.core.errors import ValidationFailed
 from app.inventory.transaction import commit_with_retry
 from app.pricing import engine, service
 from app.pricing.schemas import (
@@ -18,7 +19,6 @@ from app.pricing.schemas import (
 )
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import ValidationFailed
 from app.web.idempotency import IdempotencyHeaders, idempotent
 
 bp = api_blueprint("pricing_api", __name__)

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.core.tenancy import scoped
 from app.extensions import db
 from app.inventory.models import Property
 from app.pricing import service
 from app.pricing.models import ExtraService, RateSeason, VisitorTaxRule
-from app.web.tenancy import scoped
 
 EXTRAS = (
     {"name": "Final cleaning", "price": Decimal("65"), "billing_unit": "per_stay", "is_mandatory": True,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.web.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 
 CENT = Decimal("0.01")
 WEEKEND_NIGHTS = (5, 6)  # ISO weekdays of Friday and Saturday nights

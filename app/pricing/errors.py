@@ -1,7 +1,7 @@
 """Pricing's domain errors."""
 from __future__ import annotations
 
-from app.web.errors import Conflict
+from app.core.errors import Conflict
 
 
 class SeasonOverlap(Conflict):

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from app.core.errors import DomainError, ValidationFailed
 from app.pricing import engine, service
 from app.pricing.schemas import AssignmentIn
 from app.web.auth import current_agency_id
-from app.web.errors import DomainError, ValidationFailed
 from app.web.forms import field_errors, validated
 from app.web.panels import detail_text
 

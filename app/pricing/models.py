@@ -9,9 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, tex
 from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import created_at, uuid_pk
+from app.db import created_at, updated_at, uuid_pk
 from app.extensions import db
-from app.inventory.models import updated_at
 
 BILLING_UNITS = ("per_stay", "per_night", "per_person", "per_person_night", "per_unit", "per_unit_night")
 LINE_KINDS = ("nights", "discount", "extra", "visitor_tax", "manual")

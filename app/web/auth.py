@@ -16,8 +16,8 @@ from flask_login import current_user
 
 from app.auth import service as auth_service
 from app.auth.service import AuthError, Principal
+from app.core.errors import Forbidden, NotFound
 from app.extensions import csrf, limiter
-from app.web.errors import Forbidden, NotFound
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ValidationError
 
-from app.web.errors import Conflict, DomainError, ValidationFailed
+from app.core.errors import Conflict, DomainError, ValidationFailed
 
 T = typing.TypeVar("T", bound=BaseModel)
 FORM_ERROR = "form"  # key of a message that belongs to no single field

@@ -23,9 +23,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.web.auth import current_principal
-from app.web.errors import Conflict, ValidationFailed
 from app.web.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

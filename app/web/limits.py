@@ -15,7 +15,7 @@ from typing import Annotated
 from flask import request
 from pydantic import AfterValidator
 
-from app.web.errors import DomainError, ValidationFailed
+from app.core.errors import DomainError, ValidationFailed
 
 MAX_JSON_DEPTH = 20  # a free-form JSON field
 MAX_BODY_DEPTH = MAX_JSON_DEPTH + 10  # a whole body: such a field sits a few levels down

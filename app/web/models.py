@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import created_at, uuid_pk
+from app.db import created_at, uuid_pk
 from app.extensions import db
 
 

@@ -14,10 +14,9 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.core.errors import DB_BUSY, FRIENDLY_MESSAGES, DomainError, is_database_timeout
 from app.extensions import db
-from app.web.errors import DB_BUSY, FRIENDLY_MESSAGES, DomainError, is_database_timeout
-from app.web.forms import for_people
-from app.web.forms import form_values, validated
+from app.web.forms import for_people, form_values, validated
 
 log = logging.getLogger("app.web")
 T = TypeVar("T")

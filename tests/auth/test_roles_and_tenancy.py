@@ -14,7 +14,7 @@ from tests.factories import CsrfClient
 
 def probe_blueprints():
     from app.inventory.models import Property
-    from app.web.tenancy import get_owned
+    from app.core.tenancy import get_owned
 
     api = api_blueprint("probe_api", __name__)
     pages = protect_pages(Blueprint("probe", __name__))

@@ -30,7 +30,7 @@ def mock_mode(app, monkeypatch):
 
 @pytest.fixture(scope="session")
 def simulator_server():
-    from app.channels.simulator import BackgroundServer
+    from devtools.simulator import BackgroundServer
 
     server = BackgroundServer().start()
     yield server

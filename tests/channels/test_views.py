@@ -192,7 +192,7 @@ def test_trigger_sync_banner_then_logs_turn_final_after_the_worker(office, run_w
     cid = client.connection.id
     response = client.post(f"/connections/{cid}/sync", data={"sync_type": "full"}, headers=hx())
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Sync gestartet: full" in body and "3 tasks" in body
+    assert response.status_code == 200 and "Sync started: full" in body and "3 tasks" in body
     assert "sync-started" in response.headers["HX-Trigger"]
     batch_id = re.search(r'"batch_id": "([0-9a-f-]+)"', response.headers["HX-Trigger"]).group(1)
     again = client.post(f"/connections/{cid}/sync", data={"sync_type": "full"}, headers=hx()).get_data(as_text=True)
@@ -212,9 +212,9 @@ def test_trigger_sync_failure_banner(office, app):
     response = client.post(f"/connections/{client.connection.id}/sync", data={"sync_type": "full"}, headers=hx())
     body = response.get_data(as_text=True)
     assert response.status_code == 409 and response.headers["X-Swap-Error"] == "true"
-    assert "Fehler beim Starten (HTTP 409): Connection is paused" in body
+    assert "Could not start the sync (HTTP 409): Connection is paused" in body
     missing = client.post(f"/connections/{client.connection.id}/sync", data={"sync_type": ""}, headers=hx())
-    assert missing.status_code == 422 and "Fehler beim Starten (HTTP 422)" in missing.get_data(as_text=True)
+    assert missing.status_code == 422 and "Could not start the sync (HTTP 422)" in missing.get_data(as_text=True)
 
 
 def test_log_details_dialog_parses_double_encoded_details_and_polls_only_while_active(office, make_logs):
@@ -457,7 +457,7 @@ def test_channel_sync_trigger_errors_inline(office):
                                                "property_id": str(client.prop.id)}, headers=hx())
     text = wrong.get_data(as_text=True)
     assert wrong.status_code == 422 and "No Expedia connection found for this property" in text
-    assert "Fehler beim Starten (HTTP 422)" in text
+    assert "Could not start the sync (HTTP 422)" in text
     dates = client.post("/channel-sync", data={"sync_type": "pricing", "platform": "airbnb",
                                                "property_id": str(client.prop.id),
                                                "start_date": str(date.today() + timedelta(days=10)),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.routing import IntegerConverter, PathConverter, Rule
 
-from app.web.errors import LenientUuidConverter
+from app.core.errors import LenientUuidConverter
 
 # Reachable without signing in (spec 20/50): health, login, token, API docs, static files.
 PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.login", "auth_api.issue_token",

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from app.channels.simulator import BackgroundServer
+from devtools.simulator import BackgroundServer
 
 pytestmark = pytest.mark.slow
 # fault -> (error_type, final status, retries); Retry-After 1 s on every answer for the 429 case

@@ -16,7 +16,7 @@ import uuid
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from app.channels.simulator import BackgroundServer
+from devtools.simulator import BackgroundServer
 
 pytestmark = pytest.mark.slow
 

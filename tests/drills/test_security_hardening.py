@@ -44,7 +44,7 @@ def count_rows(app, model, **where) -> int:
 # --- 1. /rq and /ops cross tenants ---
 
 def test_rq_dashboard_is_for_platform_operators_only(app, build_world, logged_in, figures):
-    from jobs import enqueue, queue
+    from app.queue import enqueue, queue
 
     victim = build_world()
     with app.app_context():

@@ -69,8 +69,7 @@ def newest_log(client, headers, connection) -> dict:
 
 def test_sigkilled_worker_leaves_a_failed_log_and_a_retrigger_succeeds(
         app, client, setup, sim_control, workers, figures):
-    import jobs
-    from jobs.maintenance import reap_abandoned_sync_logs
+    from app.queue import enqueue
 
     _, headers, _, connection = setup()
     sim_control("faults", mode="slow", delay_seconds=60)
@@ -90,7 +89,7 @@ def test_sigkilled_worker_leaves_a_failed_log_and_a_retrigger_succeeds(
         log = newest_log(client, headers, connection)
         if log["status"] == "running":
             with app.app_context():
-                jobs.enqueue(reap_abandoned_sync_logs, queue_name="maintenance")
+                enqueue("jobs.maintenance.reap_abandoned_sync_logs", queue_name="maintenance")
             reaper_runs += 1
             return False
         return log

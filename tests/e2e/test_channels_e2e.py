@@ -65,7 +65,7 @@ def test_full_sync_turns_success_live_then_log_and_batch_details(page, connectio
     expect(trigger).to_be_enabled()
     page.evaluate("window.notReloaded = true")
     trigger.click()
-    expect(dialog.locator(f"#trigger-result-{cid}")).to_contain_text("Sync gestartet: full")
+    expect(dialog.locator(f"#trigger-result-{cid}")).to_contain_text("Sync started: full")
     card = dialog.locator(".batch-card").first
     expect(card).to_have_attribute("data-state", "pending")  # no worker has picked it up yet
     expect(dialog.locator(f"#sync-log-list-{cid}")).to_contain_text("refreshing every 3 s")

@@ -131,7 +131,7 @@ def test_guest_metrics_follow_every_booking_write(inventory, make_property):
 
 def test_channel_bookings_skip_direct_booking_rules(inventory, make_property):
     from app.inventory.errors import DuplicateExternalRef
-    from app.web.errors import ValidationFailed
+    from app.core.errors import ValidationFailed
 
     service, _ = inventory
     prop = make_property(min_stay_nights=3)

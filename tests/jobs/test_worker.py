@@ -106,7 +106,7 @@ def test_worker_exits_non_zero_when_the_database_never_comes(worker_env, start_w
 def test_worker_starts_when_the_database_opens_then_stops_gracefully(
         worker_env, start_worker, db_proxy, database_url, redis_url, app):
     from app import create_app
-    from jobs import enqueue
+    from app.queue import enqueue
 
     worker = start_worker(worker_env)
     worker.wait_for_output("Database not ready")

@@ -63,7 +63,7 @@ def test_expected_count_zero_accepts_any_number(database_url, redis_url, app, re
 
 
 def test_queue_length_and_oldest_job_age(client, app, register_worker, web_version):
-    from jobs import enqueue
+    from app.queue import enqueue
 
     register_worker(web_version)
     with app.app_context():

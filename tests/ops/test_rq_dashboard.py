@@ -39,7 +39,7 @@ def test_other_pages_keep_the_strict_policy(logged_in):
 
 
 def test_dashboard_actions_need_the_csrf_token(logged_in, app):
-    from jobs import enqueue
+    from app.queue import enqueue
 
     client = logged_in("admin", operator=True)
     with app.app_context():
@@ -52,7 +52,7 @@ def test_dashboard_actions_need_the_csrf_token(logged_in, app):
     client.refresh_csrf("/")
     assert client.post("/rq/queue/maintenance/queued/empty").status_code == 200
     with app.app_context():
-        from jobs import queue
+        from app.queue import queue
         assert queue("maintenance").count == 0
 
 

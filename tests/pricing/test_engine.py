@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.errors import ValidationFailed
 from app.pricing import engine
 from app.pricing.engine import ChildBand, Extra, ExtraRequest, PricingProperty, Season, StayRequest, TaxRule
 from app.pricing.models import BILLING_UNITS
-from app.web.errors import ValidationFailed
 
 START = date(2030, 1, 1)
 money_values = st.decimals(min_value=Decimal("1"), max_value=Decimal("999.99"), places=2)

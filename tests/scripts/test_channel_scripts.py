@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.channels.simulator import BackgroundServer
+from devtools.simulator import BackgroundServer
 from tests.channels.conftest import (fast_engine, make_connection, mock_mode,  # noqa: F401
                                      run_worker, setup, sim_control, simulator, simulator_server, worker_app)
 from tests.factories import DEFAULT_PASSWORD

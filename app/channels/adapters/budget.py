@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from jobs import redis_connection
+from app.queue import redis_connection
 
 WINDOW_SECONDS = 60
 

@@ -3,9 +3,5 @@
 `legacy_bp` serves the property-level trigger also at `/api/availability/sync`.
 Handlers parse input, call `app.channels.service`, commit once and render.
 """
-from app.web.api import api_blueprint
-
-bp = api_blueprint("channels_api", __name__)
-legacy_bp = api_blueprint("channels_legacy_api", __name__, url_prefix="/api")
-
-from app.channels.api import conflicts, connections, logs, sync  # noqa: E402,F401  (routes register on import)
+from app.channels.api import conflicts, connections, logs, sync  # noqa: F401  (routes register on the blueprint)
+from app.channels.api.base import bp, legacy_bp  # noqa: F401  (mounted by app.modules)

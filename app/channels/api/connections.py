@@ -6,8 +6,8 @@ import logging
 from pydantic import ValidationError
 
 from app.channels import service
-from app.channels.api import bp
-from app.channels.api.schemas import (ConnectionDetailOut, ConnectionIn, ConnectionList, ConnectionOut,
+from app.channels.api.base import bp
+from app.channels.schemas import (ConnectionDetailOut, ConnectionIn, ConnectionList, ConnectionOut,
                                       ConnectionPatch, ConnectionsQuery, CreateQuery, IcalExportOut, TestOut,
                                       connection_detail_out, connection_fields)
 from app.extensions import db

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import current_app
 
 from app.channels import service
-from app.channels.api import bp
-from app.channels.api.schemas import (BatchesOut, BatchesQuery, BatchNotFoundOut, BatchOut, ErrorOut, LogOut,
-                                      LogsOut, LogsQuery, PurgeIn, PurgeOut, batch_out, log_out)
+from app.channels.api.base import bp
 from app.channels.errors import WrongConfirmPhrase
+from app.channels.schemas import (BatchesOut, BatchesQuery, BatchNotFoundOut, BatchOut, ErrorOut, LogOut,
+                                      LogsOut, LogsQuery, PurgeIn, PurgeOut, batch_out, log_out)
 from app.extensions import db
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, current_principal, require_operator, require_role

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import current_app, request
 
 from app.channels import service
-from app.channels.api import bp, legacy_bp
-from app.channels.api.schemas import ErrorOut, PropertySyncIn, PropertySyncOut, SyncIn, SyncOut
+from app.channels.api.base import bp, legacy_bp
+from app.channels.schemas import ErrorOut, PropertySyncIn, PropertySyncOut, SyncIn, SyncOut
 from app.extensions import db, limiter
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role

@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select
 
 from app.auth.models import User
 from app.channels.adapters.base import ConnectionSnapshot, Reservation
 from app.channels.models import ChannelConnection, ChannelConflict
+from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.tenancy import get_owned
+from app.db import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import AvailabilityBlock, Booking, InventoryRange, Property
 from app.inventory.service.overview import guest_names, platform_label
-from app.web.errors import Conflict, NotFound, ValidationFailed
-from app.web.tenancy import get_owned
 
 RESOLUTIONS = ("accept", "resolved_on_channel", "ignore")
 RESOLVED_STATUSES = {"accept": "accepted", "resolved_on_channel": "resolved_on_channel", "ignore": "ignored"}
@@ -59,9 +59,6 @@ class ConflictView:
     def can_accept(self) -> bool:
         return self.conflict.status == "open" and self.collided_booking_occupies
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def colliding_range(connection: ConnectionSnapshot, event: Reservation) -> InventoryRange | None:

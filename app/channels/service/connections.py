@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
@@ -21,12 +21,13 @@ from app.channels.errors import (ConnectionExists, ConnectionNotFound, Connectio
                                  UnsupportedPlatform, UrlRefused)
 from app.channels.models import (ACTIVE_SYNC_STATUSES, CONNECTION_STATUSES, PLATFORMS, ChannelConnection,
                                  ChannelSyncLog)
+from app.core.errors import NotFound, ValidationFailed
+from app.core.tenancy import get_owned, scoped
+from app.db import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import InventoryRange, Property
-from app.web.errors import NotFound, ValidationFailed
 from app.web.limits import check_free_json
-from app.web.tenancy import get_owned, scoped
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,6 @@ ENCRYPTED_FIELDS = {"access_token": "access_token_encrypted", "refresh_token": "
                     "ical_import_url": "ical_import_url_encrypted"}
 PLAIN_FIELDS = ("platform_listing_id", "platform_metadata", "status")
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)

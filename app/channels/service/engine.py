@@ -22,9 +22,9 @@ from app.channels.service import ical, outbound
 from app.channels.service.connections import snapshot
 from app.channels.service.logs import transition
 from app.channels.service.sync import SyncWindow
+from app.core.errors import DomainError
 from app.extensions import db
 from app.inventory.models import Property
-from app.web.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +121,6 @@ def failure_message(error: ChannelError, retries: int) -> str:
     if error.retryable and retries:
         return f"{error.label} after {retries} retries: {error.message}"
     return error.message
-
-
-def touch_connection(connection_id: uuid.UUID) -> None:
-    db.session.execute(ChannelConnection.__table__.update().where(ChannelConnection.id == connection_id)
-                       .values(last_sync_at=func.now(), updated_at=func.now()))
 
 
 def requeue(log_id: uuid.UUID, task_id: str) -> bool:

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from app.channels.adapters.base import ConnectionSnapshot, FeedShrank, Reservation
 from app.channels.service.conflicts import clear_resolved, record_conflict
-from app.channels.service.connections import utcnow
+from app.core.errors import Conflict, NotFound
+from app.db import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import InventoryRange, Property
-from app.web.errors import Conflict, NotFound
 
 EXPORT_PAST_DAYS = 30
 EXPORT_FUTURE_DAYS = 3 * 365

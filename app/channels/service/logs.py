@@ -16,7 +16,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from app.channels.errors import NotCancellable, SyncLogNotFound
 from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelSyncLog
-from app.channels.service.connections import owned_connection, utcnow
+from app.channels.service.connections import owned_connection
+from app.db import run_locked, utcnow
 from app.extensions import db
 
 FINAL_STATUSES = ("success", "failed", "cancelled")
@@ -194,3 +195,15 @@ def purge_expired_batch(cutoff: datetime, batch_size: int) -> int:
               .limit(batch_size).with_for_update(skip_locked=True).scalar_subquery())
     return db.session.execute(delete(ChannelSyncLog).where(ChannelSyncLog.id.in_(doomed))
                               .execution_options(synchronize_session=False)).rowcount
+
+
+def purge_logs_older_than(days: int, batch_size: int | None = None) -> int:
+    """Delete logs older than `days` in batches, one short transaction each (never a long lock)."""
+    batch_size = batch_size or current_app.config["SYNC_LOG_PURGE_BATCH"]
+    cutoff = utcnow() - timedelta(days=days)
+    total = 0
+    while True:
+        deleted = run_locked("maintenance.purge_sync_logs", purge_expired_batch, cutoff, batch_size)
+        total += deleted or 0
+        if deleted is None or deleted < batch_size:
+            return total

@@ -13,9 +13,9 @@ from sqlalchemy import exists, select, text
 from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConnection, ChannelSyncLog
 from app.channels.service.batches import BATCH_SQL, BatchSummary, summary_from_row
 from app.channels.service.connections import owned_connection
+from app.core.tenancy import scoped
 from app.extensions import db
 from app.inventory.models import Property
-from app.web.tenancy import scoped
 
 
 def property_choices(agency_id: uuid.UUID) -> list[Property]:

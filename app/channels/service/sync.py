@@ -17,16 +17,19 @@ from datetime import date, timedelta
 
 from flask import current_app
 from redis.exceptions import RedisError
+from rq import Callback
 from sqlalchemy import Integer, case, cast, func, or_, select
 
 from app.channels.errors import (ConnectionNotActive, ConnectionNotFound, ConnectionNotMapped, NotRetryable,
                                  QueueUnavailable)
 from app.channels.models import ACTIVE_SYNC_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
-from app.channels.service.connections import owned_connection, owned_property, utcnow
+from app.channels.service.connections import owned_connection, owned_property
 from app.channels.service.logs import get_sync_log, sweep_stale_sync_logs
+from app.core.errors import BadRequest, ValidationFailed
+from app.core.tenancy import scoped
+from app.db import utcnow
 from app.extensions import db
-from app.web.errors import BadRequest, ValidationFailed
-from app.web.tenancy import scoped
+from app.queue import enqueue, queue, redis_connection
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +99,27 @@ def touch_last_sync(connection_id: uuid.UUID) -> None:
 def ensure_queue_reachable() -> None:
     """A coalesced trigger enqueues nothing, yet its batch only runs once the queue is back:
     while Redis is unreachable it answers `queue_unavailable` like every other trigger."""
-    from jobs import redis_connection
-
     try:
         redis_connection(current_app.config["HEALTH_CHECK_TIMEOUT_SECONDS"]).ping()
     except RedisError as exc:
         raise QueueUnavailable(type(exc).__name__) from None
 
 
-def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
-    from jobs.channels import enqueue_sync
+def enqueue_sync(sync_log_id: uuid.UUID, task_id: str, delay_seconds: float = 0):
+    """Queue the job of one sync log under its task id (raises redis errors when Redis is down).
 
+    With a delay the job waits in RQ's scheduler (workers run with it) instead of the queue.
+    """
+    options = dict(job_id=task_id, job_timeout=current_app.config["WORKER_JOB_TIMEOUT"],
+                   on_failure=Callback("jobs.channels.on_sync_job_failure"), result_ttl=3600,
+                   failure_ttl=7 * 86400)
+    if delay_seconds > 0:
+        return queue("channels").enqueue_in(timedelta(seconds=delay_seconds), "jobs.channels.run_channel_sync",
+                                            str(sync_log_id), **options)
+    return enqueue("jobs.channels.run_channel_sync", str(sync_log_id), queue_name="channels", **options)
+
+
+def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
     try:
         for sync_log in logs:
             enqueue_sync(sync_log.id, sync_log.task_id)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import current_app, render_template, request
 
 from app.channels import service
-from app.channels.views import bp, poll_response
+from app.channels.views.base import bp, poll_response
 from app.channels.views.panels import checked, detail_context, history_panel, parse_uuid
 from app.channels.views.presenters import batch_is_active
 from app.web.auth import current_agency_id

@@ -13,15 +13,15 @@ from flask import current_app, make_response, render_template, request
 from app.channels import service
 from app.channels.errors import ConnectionNotFound
 from app.channels.models import PLATFORMS
-from app.channels.service.connections import utcnow
 from app.channels.service.sync import PROPERTY_SYNC_TYPES
-from app.channels.views import NO_STORE, bp, poll_response
+from app.channels.views.base import NO_STORE, bp, poll_response
 from app.channels.views.forms import field_errors, parse_date, start_failure, toast
 from app.channels.views.panels import parse_uuid
 from app.channels.views.presenters import is_active, platform_label
+from app.core.errors import DomainError, ValidationFailed
+from app.db import utcnow
 from app.extensions import db
 from app.web.auth import current_agency_id, current_principal
-from app.web.errors import DomainError, ValidationFailed
 from app.web.htmx import hx_response, render_page_or_partial
 
 COOKIE = "fewo_channel_sync"

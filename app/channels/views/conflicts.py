@@ -6,13 +6,13 @@ import uuid
 from flask import redirect, render_template, request, url_for
 
 from app.channels.service import conflicts as service
-from app.channels.views import bp
+from app.channels.views.base import bp
 from app.channels.views.forms import field_errors, toast
 from app.channels.views.panels import offset_arg, parse_uuid, pick
+from app.core.errors import DomainError, NotFound
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import close_modal
+from app.inventory.views.base import close_modal
 from app.web.auth import current_agency_id, current_principal
-from app.web.errors import DomainError, NotFound
 from app.web.forms import form_status
 from app.web.htmx import is_htmx, render_page_or_partial
 

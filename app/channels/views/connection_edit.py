@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, render_template, request, url_for
 
 from app.channels import service
-from app.channels.views import bp
+from app.channels.views.base import bp
 from app.channels.views.connections import parse_metadata
 from app.channels.views.forms import saved
 from app.channels.views.presenters import pretty_json

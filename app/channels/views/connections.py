@@ -8,12 +8,12 @@ from flask import redirect, render_template, request, url_for
 from app.channels import service
 from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.channels.service.conflicts import open_conflict_counts
-from app.channels.views import SWAP_ERROR, bp
+from app.channels.views.base import SWAP_ERROR, bp
 from app.channels.views.forms import field_errors, saved, start_failure, toast
 from app.channels.views.panels import detail_context, parse_uuid
+from app.core.errors import DomainError
 from app.extensions import db
 from app.web.auth import current_agency_id
-from app.web.errors import DomainError
 from app.web.htmx import go_to, hx_response, is_htmx, render_page_or_partial
 from app.web.limits import MAX_JSON_DEPTH
 

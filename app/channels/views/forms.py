@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.channels.errors import ConnectionExists, ConnectionNotFound, PropertyNotFound
+from app.core.errors import DomainError
 from app.extensions import db
-from app.web.errors import DomainError
 from app.web.forms import for_people
 
 # Which form field a domain error belongs to (else it is shown for the whole form).
@@ -40,7 +40,7 @@ def saved(write):
 
 def start_failure(exc: DomainError) -> str:
     """The trigger banner of a sync that did not start (runbook "Trigger Sync")."""
-    return f"Fehler beim Starten (HTTP {exc.status_code}): {error_text(exc)}"
+    return f"Could not start the sync (HTTP {exc.status_code}): {error_text(exc)}"
 
 
 def parse_date(raw: str | None, name: str, errors: dict) -> date | None:

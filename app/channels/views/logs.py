@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 
 from app.channels import service
-from app.channels.views import NO_STORE, SWAP_ERROR, bp, poll_response
 from app.channels.errors import NotCancellable
+from app.channels.views.base import NO_STORE, SWAP_ERROR, bp, poll_response
 from app.channels.views.forms import start_failure, toast
 from app.channels.views.panels import detail_context, logs_panel
 from app.channels.views.presenters import is_active
+from app.core.errors import DomainError
 from app.extensions import db
 from app.web.auth import current_agency_id, current_principal, is_operator, require_operator, require_role
-from app.web.errors import DomainError
 from app.web.htmx import hx_response, is_htmx, render_page_or_partial
 
 PURGE_CHOICES = (7, 30, 90)

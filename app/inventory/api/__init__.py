@@ -3,12 +3,5 @@
 Handlers parse and render only; rules live in `app.inventory.service`, and
 every write commits through `commit_with_retry`.
 """
-from app.web.api import api_blueprint
-
-bp = api_blueprint("inventory_api", __name__)
-
-PROPERTY_EDITORS = ("admin", "manager")
-BOOKING_EDITORS = ("admin", "manager", "staff")
-BLOCK_EDITORS = ("admin", "manager")
-
-from app.inventory.api import availability, bookings, properties  # noqa: E402,F401  (routes register on bp)
+from app.inventory.api import availability, bookings, properties  # noqa: F401  (routes register on the blueprint)
+from app.inventory.api.base import bp  # noqa: F401  (mounted by app.modules)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import uuid
 
 from app.inventory import service
-from app.inventory.api import BLOCK_EDITORS, bp
-from app.inventory.api.schemas import (
+from app.inventory.api.base import BLOCK_EDITORS, bp
+from app.inventory.schemas import (
     AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail, RangeOut,
 )
 from app.inventory.transaction import commit_with_retry

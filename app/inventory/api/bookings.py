@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import uuid
 
+from app.core.errors import Forbidden
 from app.inventory import service
-from app.inventory.api import BOOKING_EDITORS, bp
-from app.inventory.api.schemas import (
+from app.inventory.api.base import BOOKING_EDITORS, bp
+from app.inventory.models import Booking
+from app.inventory.schemas import (
     BookingDetailOut, BookingIn, BookingListQuery, BookingPage, BookingPatch, ConflictDetail,
 )
-from app.inventory.models import Booking
 from app.inventory.transaction import commit_with_retry
-from app.pricing import engine
-from app.pricing import service as pricing
+from app.pricing import engine, service as pricing
 from app.pricing.api import PRICING_EDITORS
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import Forbidden
 from app.web.idempotency import IdempotencyHeaders, idempotent
 
 TAGS = ["bookings"]

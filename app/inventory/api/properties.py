@@ -4,8 +4,8 @@ from __future__ import annotations
 import uuid
 
 from app.inventory import service
-from app.inventory.api import PROPERTY_EDITORS, bp
-from app.inventory.api.schemas import PropertyIn, PropertyListQuery, PropertyOut, PropertyPage, PropertyPatch
+from app.inventory.api.base import PROPERTY_EDITORS, bp
+from app.inventory.schemas import PropertyIn, PropertyListQuery, PropertyOut, PropertyPage, PropertyPatch
 from app.inventory.transaction import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import uuid
 
+from app.core.pagination import DEFAULT_LIMIT, Page, paginate
+from app.core.tenancy import get_owned, scoped
 from app.extensions import db
 from app.inventory.errors import guarded_write
 from app.inventory.models import AvailabilityBlock
 from app.inventory.service.properties import get_property
 from app.inventory.service.ranges import Stay, active_range_of, lock_property, occupy, release, require_ordered
-from app.web.pagination import DEFAULT_LIMIT, Page, paginate
-from app.web.tenancy import get_owned, scoped
 
 BLOCK_NOT_FOUND = "Block not found"
 

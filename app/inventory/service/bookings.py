@@ -11,6 +11,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from app.core.errors import ValidationFailed
+from app.core.pagination import DEFAULT_LIMIT, Page, paginate
+from app.core.tenancy import get_owned, scoped
 from app.extensions import db
 from app.guests import service as guests
 from app.inventory.errors import guarded_write
@@ -19,11 +22,7 @@ from app.inventory.service.guest_metrics import refresh_guest_metrics
 from app.inventory.service.properties import get_property
 from app.inventory.service.ranges import Stay, active_range_of, lock_property, move, occupy, release
 from app.inventory.service.rules import check_dates_editable, check_initial_status, check_stay, check_transition
-from app.pricing import engine
-from app.pricing import service as pricing
-from app.web.errors import ValidationFailed
-from app.web.pagination import DEFAULT_LIMIT, Page, paginate
-from app.web.tenancy import get_owned, scoped
+from app.pricing import engine, service as pricing
 
 BOOKING_NOT_FOUND = "Booking not found"
 

@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from app.channels.models import ChannelConnection
 from app.channels.platforms import PLATFORM_DEFINITIONS
+from app.core.tenancy import scoped
 from app.extensions import db
 from app.guests.models import Guest
 from app.inventory.models import OCCUPYING_STATUSES, Booking, Property
 from app.inventory.service.properties import get_property
 from app.inventory.service.ranges import Stay, list_active_ranges
-from app.web.tenancy import scoped
 
 
 @dataclass(frozen=True)

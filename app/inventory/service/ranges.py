@@ -13,11 +13,11 @@ from datetime import date
 
 from sqlalchemy import select, text
 
+from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.inventory.errors import guarded_write
 from app.inventory.models import AvailabilityBlock, InventoryRange
 from app.inventory.service.properties import get_property
-from app.web.errors import ValidationFailed
 
 # First key of the two-key advisory lock: keeps inventory locks apart from other advisory locks.
 PROPERTY_LOCK_NAMESPACE = 7301

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.core.errors import ValidationFailed
 from app.inventory.models import Property
 from app.inventory.service.properties import property_today
 from app.inventory.service.ranges import Stay, require_ordered
-from app.web.errors import ValidationFailed
 
 # current status -> statuses it may change to. Staying in the same status is always allowed
 # (a second cancel answers 200, unchanged). Terminal statuses have no way out.

@@ -4,25 +4,5 @@ Views parse input and render; every rule lives in `app.inventory.service`, and
 every write commits once through `commit_with_retry`. Each URL renders the full
 page or, for htmx, the page's partial (`render_page_or_partial`).
 """
-from __future__ import annotations
-
-from flask import Blueprint
-
-from app.inventory.service.overview import platform_label, source_label
-from app.web.auth import protect_pages
-from app.web.htmx import hx_response
-
-bp = protect_pages(Blueprint("inventory", __name__))
-LIST_PAGE_SIZE = 25
-bp.add_app_template_filter(platform_label)
-bp.add_app_template_filter(source_label)
-# HX-Trigger event after bookings or blocks changed dates: the calendar grid and a property's blocks refresh.
-AVAILABILITY_CHANGED = "availability-changed"
-
-
-def close_modal(*fragments: str, trigger: dict | None = None):
-    """Empty #modal, whichever element in the dialog posted, and update the page through out-of-band fragments."""
-    return hx_response("".join(fragments), trigger=trigger, headers={"HX-Retarget": "#modal", "HX-Reswap": "innerHTML"})
-
-
-from app.inventory.views import bookings, calendar, properties  # noqa: E402,F401  (routes register on bp)
+from app.inventory.views import bookings, calendar, properties  # noqa: F401  (routes register on the blueprint)
+from app.inventory.views.base import bp  # noqa: F401  (mounted by app.modules)

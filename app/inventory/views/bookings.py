@@ -8,19 +8,18 @@ from datetime import date
 
 from flask import current_app, render_template, request, url_for
 
+from app.core.errors import DomainError, NotFound, ValidationFailed
 from app.inventory import service
-from app.inventory.api import BOOKING_EDITORS
+from app.inventory.api.base import BOOKING_EDITORS
 from app.inventory.api.bookings import service_arguments
-from app.inventory.api.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.models import BOOKING_STATUSES, Booking
+from app.inventory.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.service import overview
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal
-from app.pricing import forms as pricing_forms
-from app.pricing import service as pricing
+from app.inventory.views.base import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal
+from app.pricing import forms as pricing_forms, service as pricing
 from app.pricing.api import PRICING_EDITORS
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import DomainError, NotFound, ValidationFailed
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
 from app.web.htmx import go_to, render_page_or_partial, toast
 from app.web.panels import load_list

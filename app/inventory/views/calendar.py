@@ -9,22 +9,21 @@ from datetime import date, datetime, timedelta
 from flask import render_template, request, url_for
 from pydantic import BaseModel, Field, field_validator
 
+from app.core.errors import DomainError, Forbidden
+from app.core.pagination import MAX_OFFSET
 from app.inventory import service
-from app.inventory.api import BLOCK_EDITORS, BOOKING_EDITORS
-from app.inventory.api.schemas import AvailabilityQuery, BlockIn
-from app.inventory.service import calendar as calendar_service
-from app.inventory.service import occupancy_chart as chart_service
+from app.inventory.api.base import BLOCK_EDITORS, BOOKING_EDITORS
+from app.inventory.schemas import AvailabilityQuery, BlockIn
+from app.inventory.service import calendar as calendar_service, occupancy_chart as chart_service
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import AVAILABILITY_CHANGED, bp, close_modal
+from app.inventory.views.base import AVAILABILITY_CHANGED, bp, close_modal
 from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, property_choices
 from app.inventory.views.properties import load_blocks
 from app.web.auth import current_agency_id, current_principal, has_role, require_role
-from app.web.errors import DomainError, Forbidden
-from app.web.limits import within_date_window
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
+from app.web.limits import within_date_window
 from app.web.pages import agency_timezone
-from app.web.pagination import MAX_OFFSET
 from app.web.panels import load
 
 # The chart opens a little before today, so stays that just ended are still in view.

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from app.core.errors import ValidationFailed
+from app.core.tenancy import get_owned, scoped, update_owned
 from app.extensions import db
 from app.inventory.models import Property
 from app.pricing.models import ExtraService, PropertyExtraService
 from app.pricing.service.seasons import get_pricing_property
-from app.web.errors import ValidationFailed
-from app.web.tenancy import get_owned, scoped, update_owned
 
 EXTRA_NOT_FOUND = "Extra service not found"
 EXTRA_FIELDS = frozenset({"name", "description", "price", "billing_unit", "is_mandatory", "max_quantity",

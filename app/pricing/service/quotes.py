@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.inventory.models import Booking, InventoryRange, Property
 from app.pricing import engine
 from app.pricing.models import BookingPriceLine, RateSeason, VisitorTaxRule
 from app.pricing.service.extras import assigned_extras
 from app.pricing.service.seasons import get_pricing_property
-from app.web.errors import ValidationFailed
 
 MAX_RATES_WINDOW_DAYS = 400
 MANUAL_LABEL = "Total price (set by hand)"

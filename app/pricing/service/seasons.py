@@ -4,13 +4,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from app.core.errors import ValidationFailed
+from app.core.tenancy import get_owned, scoped
 from app.extensions import db
-from app.inventory.models import Property
 from app.inventory.errors import guarded_write
+from app.inventory.models import Property
 from app.pricing.errors import SeasonOverlap
 from app.pricing.models import RateSeason
-from app.web.errors import ValidationFailed
-from app.web.tenancy import get_owned, scoped
 
 SEASON_NOT_FOUND = "Season not found"
 PROPERTY_NOT_FOUND = "Property not found"

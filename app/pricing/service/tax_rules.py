@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import uuid
 
+from app.core.errors import ValidationFailed
+from app.core.tenancy import get_owned, scoped
 from app.extensions import db
 from app.pricing.models import VisitorTaxRule
-from app.web.errors import ValidationFailed
-from app.web.tenancy import get_owned, scoped
 
 TAX_RULE_NOT_FOUND = "Visitor tax rule not found"
 TAX_RULE_FIELDS = frozenset({"name", "municipality", "amount_per_adult_night", "child_bands", "max_nights",

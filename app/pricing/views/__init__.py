@@ -4,20 +4,5 @@ and the live quote of the booking form.
 Views parse input and render; every rule lives in `app.pricing.service` and the engine. Reads are
 open to every role, writes to admins and managers (the API's rule).
 """
-from __future__ import annotations
-
-from flask import Blueprint
-
-from app.pricing.api import PRICING_EDITORS
-from app.web.auth import has_role, protect_pages
-
-bp = protect_pages(Blueprint("pricing", __name__, url_prefix="/pricing"))
-# HX-Trigger event after a season changed: the rates grid and the season list refresh themselves.
-RATES_CHANGED = "rates-changed"
-
-
-def can_edit_pricing() -> bool:
-    return has_role(*PRICING_EDITORS)
-
-
-from app.pricing.views import extras, quotes, rates, tax_rules  # noqa: E402,F401  (routes register on bp)
+from app.pricing.views import extras, quotes, rates, tax_rules  # noqa: F401  (routes register on the blueprint)
+from app.pricing.views.base import bp  # noqa: F401  (mounted by app.modules)

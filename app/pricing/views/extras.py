@@ -5,15 +5,15 @@ import uuid
 
 from flask import render_template, request
 
+from app.core.errors import DomainError
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import close_modal
+from app.inventory.views.base import close_modal
 from app.pricing import service
 from app.pricing.api import PRICING_EDITORS
 from app.pricing.models import ExtraService
 from app.pricing.schemas import ExtraServiceIn
-from app.pricing.views import bp, can_edit_pricing
+from app.pricing.views.base import bp, can_edit_pricing
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import DomainError
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import hx_response, render_page_or_partial, toast
 from app.web.panels import load

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from app.pricing.forms import quote_context
-from app.pricing.views import bp
+from app.pricing.views.base import bp
 
 
 @bp.post("/quote-preview")

@@ -10,17 +10,17 @@ from datetime import date, datetime, timedelta
 from flask import render_template, request
 from pydantic import BaseModel, Field
 
+from app.core.errors import DomainError
 from app.inventory import service as inventory
-from app.inventory.api.schemas import AvailabilityQuery
+from app.inventory.schemas import AvailabilityQuery
 from app.inventory.transaction import commit_with_retry
-from app.inventory.views import close_modal
+from app.inventory.views.base import close_modal
 from app.pricing import engine, service
 from app.pricing.api import PRICING_EDITORS
 from app.pricing.models import RateSeason
 from app.pricing.schemas import SeasonIn
-from app.pricing.views import RATES_CHANGED, bp, can_edit_pricing
+from app.pricing.views.base import RATES_CHANGED, bp, can_edit_pricing
 from app.web.auth import current_agency_id, require_role
-from app.web.errors import DomainError
 from app.web.forms import field_errors, form_status, form_values, validated
 from app.web.htmx import render_page_or_partial, toast
 from app.web.pages import agency_timezone

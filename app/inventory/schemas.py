@@ -9,11 +9,11 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, computed_field,
                       field_validator)
 
+from app.core.pagination import PageOut, PageQuery
 from app.guests.schemas import DecimalOut, GuestIn
 from app.inventory.models import BOOKING_STATUSES, RANGE_KINDS
 from app.pricing.schemas import ChildAge, ExtraRequestIn, LineOut
 from app.web.limits import SaneDate
-from app.web.pagination import PageOut, PageQuery
 
 BookingStatus = Literal[BOOKING_STATUSES]
 # A wall-clock time in the property's own time zone, without an offset ("15:00:00"); the

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Select, select
 
+from app.core.errors import NotFound
 from app.extensions import db
-from app.web.errors import NotFound
 
 
 def scoped(model, agency_id: uuid.UUID, agency_column: str = "agency_id") -> Select:

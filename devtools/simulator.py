@@ -2,7 +2,7 @@
 
 Used by tests, benchmarks and the demo in place of real channels:
 
-    python -m app.channels.simulator --port 8765
+    python -m devtools.simulator --port 8765
 
 Platform API under `/<platform>/listings/<listing_id>[/availability|/rates|/reservations]`,
 iCal feeds under `/feeds/<name>.ics`. Control endpoints under `/_sim/`:
