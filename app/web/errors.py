@@ -13,7 +13,7 @@ from flask import Flask, g, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
-from werkzeug.exceptions import HTTPException, UnprocessableEntity
+from werkzeug.exceptions import HTTPException, SecurityError, UnprocessableEntity
 from werkzeug.routing import BaseConverter
 
 log = logging.getLogger(__name__)
@@ -173,6 +173,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):
         return render_error(429, {"detail": "Too many attempts. Please wait a minute and try again."})
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # Refused before routing (TRUSTED_HOSTS): no URL can be built, so no page template either.
+        return "Bad Request: unknown host", 400, {"Content-Type": "text/plain; charset=utf-8",
+                                                   "Cache-Control": "no-store"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
