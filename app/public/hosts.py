@@ -26,6 +26,8 @@ PUBLIC_BLUEPRINTS = ("public", "public_api")
 # Reachable on every host: assets and the load balancer's health checks.
 SHARED_BLUEPRINTS = ("health",)
 DEV_SUFFIX = ".localhost"
+# Resolutions kept per process; made-up Host headers cannot grow the cache beyond this.
+MAX_CACHED_HOSTS = 1000
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def resolve_agency(host: str) -> SiteAgency | None:
     if hit is not None and hit[0] > now:
         return hit[1]
     agency = lookup_agency(host)
+    if len(cache) >= MAX_CACHED_HOSTS:
+        cache.clear()
     cache[host] = (now + current_app.config["PUBLIC_HOST_CACHE_SECONDS"], agency)
     return agency
 
@@ -123,9 +127,10 @@ def route_by_host():
 
 
 def public_cache_headers(response):
-    """Public 200s may be cached a minute; every error and every 404 never (a cached 404 hid a site once)."""
+    """Public GET 200s may be cached a minute; quotes posted, every error and every 404 never
+    (a cached 404 hid a site once)."""
     if is_public_request() or request.blueprint in PUBLIC_BLUEPRINTS or response.status_code == 404:
-        if response.status_code == 200:
+        if response.status_code == 200 and request.method in ("GET", "HEAD"):
             response.headers["Cache-Control"] = "public, max-age=60"
             response.vary.add("Accept-Language")
             response.vary.add("HX-Request")

@@ -59,6 +59,7 @@ def test_quote_prices_with_the_engine_and_validates(agency, call, make_property)
     response = call("post", "/quotes", json=body)
     assert response.status_code == 200
     assert response.get_json()["total"] == 300.0 and response.get_json()["available"] is True
+    assert response.headers["Cache-Control"] == "no-store"
     too_many = call("post", "/quotes", json={**body, "adults": 3})
     assert too_many.status_code == 422 and too_many.get_json()["detail"][0]["loc"][-1] == "adults"
     assert call("post", "/quotes", json={**body, "property": "nope"}).status_code == 404

@@ -101,3 +101,12 @@ def test_site_switch_off_unmounts_the_public_pages(app_with, site, make_property
     client = app_with(PUBLIC_SITE_ENABLED=False).test_client()
     assert client.get("/unterkuenfte", headers={"Host": "off.example"}).status_code == 404
     assert client.get("/unterkuenfte").status_code == 404
+
+
+def test_made_up_hosts_cannot_grow_the_host_cache(app, visit, monkeypatch):
+    from app.public import hosts
+
+    monkeypatch.setattr(hosts, "MAX_CACHED_HOSTS", 5)
+    for number in range(12):
+        assert visit(f"probe-{number}.example", "/").status_code == 404
+    assert len(app.extensions["public_hosts"]) <= 5
