@@ -118,6 +118,7 @@ def up() -> None:
                             "--threads", "4", "wsgi:app"], cwd=ROOT, env=env)
     worker = subprocess.Popen(["bash", str(ROOT / "scripts" / "start_worker.sh")], cwd=ROOT, env=env)
     print(f"\nFewo PMS is running at http://127.0.0.1:{port}/\n"
+          f"The demo agency's public website: http://demo.localhost:{port}/\n"
           f"Log in as admin@example.com with password {dev['DEMO_PASSWORD']}\n"
           "(manager@example.com and staff@example.com use the same password). Ctrl-C stops.\n", flush=True)
     wait_for_children([web, worker])

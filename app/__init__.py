@@ -102,4 +102,5 @@ def import_models() -> None:
     import app.inventory.models  # noqa: F401
     import app.mail.models  # noqa: F401
     import app.pricing.models  # noqa: F401
+    import app.public.models  # noqa: F401
     import app.web.models  # noqa: F401

@@ -87,6 +87,21 @@ def channel_ui_config(env: Mapping[str, str]) -> dict:
     }
 
 
+def public_site_config(env: Mapping[str, str]) -> dict:
+    """The agencies' public websites (spec 85): which hosts exist and who answers them."""
+    return {
+        "PUBLIC_SITE_ENABLED": env_bool(env, "PUBLIC_SITE_ENABLED", True),
+        # Flask rejects any other Host header with 400 before routing; unset = no host check.
+        "TRUSTED_HOSTS": env_list(env, "TRUSTED_HOSTS") or None,
+        # Hosts of the back office and the private API; every other host is an agency's website.
+        "BACKOFFICE_HOSTS": env_list(env, "BACKOFFICE_HOSTS") or ["localhost", "127.0.0.1"],
+        "PUBLIC_HOST_CACHE_SECONDS": env_float(env, "PUBLIC_HOST_CACHE_SECONDS", 60),
+        # Per caller IP, flask-limiter notation: every public API call, and price quotes on top.
+        "PUBLIC_API_RATE_LIMIT": env.get("PUBLIC_API_RATE_LIMIT", "120 per minute"),
+        "PUBLIC_QUOTE_RATE_LIMIT": env.get("PUBLIC_QUOTE_RATE_LIMIT", "30 per minute"),
+    }
+
+
 def sqlalchemy_url(url: str) -> str:
     """Point plain postgres URLs at the psycopg 3 driver."""
     for prefix in ("postgresql://", "postgres://"):
@@ -110,6 +125,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "MODULES_ENABLED": env_bool(env, "MODULES_ENABLED", True),
         "CHANNEL_MANAGER_ENABLED": env_bool(env, "CHANNEL_MANAGER_ENABLED", True),
         "CHANNEL_MOCK_MODE": env_bool(env, "CHANNEL_MOCK_MODE", False),
+        **public_site_config(env),
         "ENABLE_OPS_CONSOLE": env_bool(env, "ENABLE_OPS_CONSOLE", False),
         "ENABLE_REDIS_HEALTHCHECK": env_bool(env, "ENABLE_REDIS_HEALTHCHECK", True),
         "ENABLE_WORKER_HEALTHCHECK": env_bool(env, "ENABLE_WORKER_HEALTHCHECK", True),

@@ -35,6 +35,9 @@ MODULES = (
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
            depends_on=("auth", "inventory", "pricing"), flag="CHANNEL_MANAGER_ENABLED"),
+    Module("public", ("app.public.views:bp", "app.public.api:bp", "app.public.domain_views:bp"),
+           depends_on=("auth", "inventory", "pricing"), flag="PUBLIC_SITE_ENABLED",
+           setup="app.public.setup:setup_public_site"),
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )

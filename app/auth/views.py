@@ -69,7 +69,7 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-ADMIN_MENU = (("Team", "team.team_page"), ("Outbox", "mail.outbox"))
+ADMIN_MENU = (("Team", "team.team_page"), ("Outbox", "mail.outbox"), ("Domains", "domains.domains_page"))
 
 
 @bp.app_context_processor

@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,10 +28,14 @@ class Property(db.Model):
         CheckConstraint("weekly_discount_percent BETWEEN 0 AND 90", name="weekly_discount_range"),
         CheckConstraint("monthly_discount_percent BETWEEN 0 AND 90", name="monthly_discount_range"),
         Index("ix_properties_agency_name", "agency_id", "name"),
+        UniqueConstraint("agency_id", "slug"),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
     name: Mapped[str]
+    # Address on the agency's website (/unterkuenfte/<slug>); unique per agency. The service derives it
+    # from the name; rows written by plain SQL get a random one.
+    slug: Mapped[str] = mapped_column(String(100), server_default=text("gen_random_uuid()::text"))
     internal_name: Mapped[str | None]
     address_line: Mapped[str | None]
     postal_code: Mapped[str | None]

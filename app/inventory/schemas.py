@@ -35,6 +35,8 @@ class PropertyPatch(BaseModel):
     """Partial update: only the given fields change; non-nullable fields may not be null."""
     model_config = ConfigDict(extra="forbid")
     name: str = Field(None, min_length=1, max_length=200)
+    slug: str | None = Field(None, max_length=80, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                             description="address on the public website; empty: from the name")
     internal_name: str | None = Field(None, max_length=200)
     address_line: str | None = Field(None, max_length=300)
     postal_code: str | None = Field(None, max_length=20)
@@ -65,6 +67,7 @@ class PropertyOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     name: str
+    slug: str
     internal_name: str | None
     address_line: str | None
     postal_code: str | None

@@ -12,7 +12,7 @@ from flask import Flask, g, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.core.errors import (DB_BUSY, DB_BUSY_RETRY_AFTER_SECONDS, DB_UNAVAILABLE, FRIENDLY_MESSAGES, STATUS_TITLES,
                              DomainError, InvalidId, is_database_timeout, is_schema_missing, schema_out_of_date)
@@ -68,6 +68,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):
         return render_error(429, {"detail": "Too many attempts. Please wait a minute and try again."})
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # Refused before routing (TRUSTED_HOSTS): no URL can be built, so no page template either.
+        return "Bad Request: unknown host", 400, {"Content-Type": "text/plain; charset=utf-8",
+                                                   "Cache-Control": "no-store"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

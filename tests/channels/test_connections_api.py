@@ -28,7 +28,8 @@ def test_list_without_slash_redirects_307_keeping_query_and_https(app_config, cl
 
     _, headers, _, _ = setup()
     forwarded = {**headers, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "pms.example.com"}
-    behind_proxy = create_app({**app_config, "TRUSTED_PROXY_HOPS": 1, "DB_STARTUP_CHECK": False}).test_client()
+    behind_proxy = create_app({**app_config, "TRUSTED_PROXY_HOPS": 1, "DB_STARTUP_CHECK": False,
+                               "BACKOFFICE_HOSTS": ["localhost", "pms.example.com"]}).test_client()
     response = behind_proxy.get("/api/v1/channel-connections?limit=5&status=active", headers=forwarded)
     assert response.status_code == 307
     assert response.headers["Location"] == "https://pms.example.com/api/v1/channel-connections/?limit=5&status=active"

@@ -18,7 +18,7 @@ from tests.channels.conftest import (fast_engine, make_connection, run_worker, s
                                      sim_control, simulator, simulator_server, worker_app)
 from tests.conftest import build_config, create_database, drop_database, migrated_app, redis_with_db
 from tests.drills.servers import DrillPostgres, DrillRedis
-from tests.drills.routes import World
+from tests.drills.routes import World, site_host
 from tests.factories import day
 from tests.live_server import LiveServer, server_env
 
@@ -141,8 +141,20 @@ def build_world(app, client, make_user, bearer):
         world.ids["log_id"] = logs.get_json()["logs"][0]["id"]
         world.ids["conflict_id"] = overbooking_conflict(app, world)
         world.ids.update(team_rows(app, world))
+        world.ids["domain_id"] = website_domain(app, world)
         return world
     return build
+
+
+def website_domain(app, world: World) -> str:
+    """A host of the agency's public website (the Domains page, not the API, adds them)."""
+    from app.extensions import db
+    from app.public import domains
+
+    with app.app_context():
+        domain = domains.add_domain(world.agency.id, site_host(world))
+        db.session.commit()
+        return str(domain.id)
 
 
 def team_rows(app, world: World) -> dict:

@@ -15,8 +15,9 @@ from app.core.errors import LenientUuidConverter
 # Reachable without signing in (spec 20/50): health, login, token, API docs, static files.
 PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.login", "auth_api.issue_token",
                     "openapi_document", "openapi_apidoc", "api_docs", "auth.accept_invitation"}
-# Public by design: feeds authenticated by the token in their URL.
-PUBLIC_PREFIXES = ("/ical/", "/feeds/")
+# Public by design: feeds authenticated by the token in their URL, and the agencies' websites
+# (anonymous, served only on the agencies' own hosts: the back-office host answers 404 there).
+PUBLIC_PREFIXES = ("/ical/", "/feeds/", "/unterkuenfte", "/api/public/")
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
 # Query parameters that views read before looking up the resource in the path.
 SAMPLE_QUERY = {"from_date": "2030-01-01", "to_date": "2030-01-05", "retention_days": "30"}
@@ -57,6 +58,16 @@ class World:
 
 def is_public(rule: Rule) -> bool:
     return rule.endpoint in PUBLIC_ENDPOINTS or rule.rule.startswith(PUBLIC_PREFIXES)
+
+
+def site_host(world) -> str:
+    """The host of the world agency's public website (the drills' World adds it as a domain)."""
+    return f"drill-{world.agency.slug}.example"
+
+
+def site_headers(path: str, world) -> dict:
+    """The public website's routes answer only on the agency's own host."""
+    return {"Host": site_host(world)} if path.startswith(PUBLIC_PREFIXES) else {}
 
 
 def is_api(rule: Rule) -> bool:

@@ -13,7 +13,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.drills.routes import is_api, requests_for
+from tests.drills.routes import is_api, requests_for, site_headers
 from tests.factories import DEFAULT_PASSWORD, day, hx
 
 pytestmark = pytest.mark.slow
@@ -154,7 +154,8 @@ def test_deep_json_on_every_json_endpoint_is_422(app, client, build_world, figur
         if method not in ("POST", "PUT", "PATCH"):
             continue
         response = client.open(path, method=method, data=deep_body(5000),
-                               headers={**world.headers, "Content-Type": "application/json"})
+                               headers={**world.headers, "Content-Type": "application/json",
+                                        **site_headers(path, world)})
         checked += 1
         assert response.status_code == 422, (method, path, response.status_code)
     figures.record("hardening", deep_json_endpoints=checked)

@@ -13,6 +13,7 @@ def main_section(html: str) -> str:
 def test_error_pages_keep_the_navigation_and_lead_back_to_the_section(logged_in):
     client = logged_in("admin")
     cases = {f"/bookings/{uuid.uuid4()}": (404, "Booking not found", "Back to Bookings", 'href="/bookings"'),
+             # a malformed id in a page address: a page that cannot exist (the API answers 422)
              "/connections/not-a-uuid": (404, "Not found.", "Back to Connections", 'href="/connections"'),
              "/no-such-page": (404, "There is no page at this address.", "Back to Dashboard", 'href="/"')}
     for url, (status, message, back, href) in cases.items():

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from slugify import slugify
 from sqlalchemy import or_, select
 
 from app.core.errors import ValidationFailed
@@ -17,7 +18,7 @@ from app.pricing.models import VisitorTaxRule
 
 PROPERTY_NOT_FOUND = "Property not found"
 EDITABLE_FIELDS = frozenset({
-    "name", "internal_name", "address_line", "postal_code", "city", "country", "max_guests", "bedrooms",
+    "name", "slug", "internal_name", "address_line", "postal_code", "city", "country", "max_guests", "bedrooms",
     "is_active", "min_stay_nights", "max_advance_days", "check_in_time", "check_out_time",
     "base_nightly_rate", "currency", "timezone", "weekly_discount_percent", "monthly_discount_percent",
     "visitor_tax_rule_id",
@@ -92,11 +93,51 @@ def check_tax_rule(agency_id: uuid.UUID, fields: dict) -> None:
         raise ValidationFailed.field("visitor_tax_rule_id", "Visitor tax rule not found")
 
 
+SLUG_MAX_LENGTH = 80
+UMLAUTS = [["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ß", "ss"]]
+
+
+def slug_of(name: str) -> str:
+    """A URL word for a name: "Haus Möwe" -> "haus-moewe"."""
+    return slugify(name, replacements=UMLAUTS, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "unterkunft"
+
+
+def slug_taken(agency_id: uuid.UUID, slug: str, property_id: uuid.UUID | None = None) -> bool:
+    """Used by another of the agency's properties (deleted ones keep theirs: old links must not change meaning)."""
+    query = select(Property.id).where(Property.agency_id == agency_id, Property.slug == slug)
+    if property_id is not None:
+        query = query.where(Property.id != property_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def free_slug(agency_id: uuid.UUID, name: str) -> str:
+    """`slug_of(name)`, with -2, -3, ... when the agency already uses it."""
+    base = slug_of(name)
+    candidate, number = base, 2
+    while slug_taken(agency_id, candidate):
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def check_slug(agency_id: uuid.UUID, fields: dict, property_id: uuid.UUID | None = None) -> None:
+    """An explicit slug is a URL word (422 otherwise) no other property of the agency uses (422)."""
+    slug = fields.get("slug")
+    if not slug:
+        fields.pop("slug", None)  # empty: keep the current one (new properties: from the name)
+        return
+    if slug != slug_of(slug):
+        raise ValidationFailed.field("slug", "Use lower-case letters, digits and hyphens, e.g. haus-moewe")
+    if slug_taken(agency_id, slug, property_id):
+        raise ValidationFailed.field("slug", "Another property already uses this slug")
+
+
 def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
-    """Create a property with a fresh iCal export token. Raises ValidationFailed."""
+    """Create a property with a fresh iCal export token (slug from the name unless given). Raises ValidationFailed."""
     fields = {"name": name, **fields}
     check_fields(fields)
     check_tax_rule(agency_id, fields)
+    check_slug(agency_id, fields)
+    fields.setdefault("slug", free_slug(agency_id, name))
     prop = Property(agency_id=agency_id, ical_token=new_ical_token(), **fields)
     db.session.add(prop)
     db.session.flush()
@@ -107,6 +148,7 @@ def update_property(agency_id: uuid.UUID, property_id: uuid.UUID, **changes) -> 
     """Change the given fields. Raises NotFound, ValidationFailed."""
     check_fields(changes)
     check_tax_rule(agency_id, changes)
+    check_slug(agency_id, changes, property_id)
     return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, changes)
 
 

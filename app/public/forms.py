@@ -1,0 +1,80 @@
+"""The public pages' query strings (search and quote), validated with pydantic.
+
+Messages are the site's own (German or English), one per field, because
+visitors read them next to the field.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from app.pricing.schemas import ChildAge
+from app.web.limits import SaneDate
+
+MAX_GUESTS = 50
+MAX_CHILDREN = 20
+FIELD_MESSAGES = {
+    "arrival": _l("Please enter a valid arrival date."),
+    "departure": _l("Please enter a valid departure date after the arrival."),
+    "guests": _l("Please enter a number of guests between 1 and 50."),
+    "adults": _l("Please enter a number of adults between 1 and 50."),
+    "children_ages": _l("Please enter the children's ages (0–17), separated by commas."),
+    "extras": _l("Please choose only extras offered here."),
+}
+
+
+class StayQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    arrival: SaneDate | None = None
+    departure: SaneDate | None = None
+
+    @model_validator(mode="after")
+    def departure_after_arrival(self):
+        if (self.arrival is None) != (self.departure is None) or (self.arrival and self.departure <= self.arrival):
+            raise ValueError("departure")
+        return self
+
+
+class SearchQuery(StayQuery):
+    guests: int | None = Field(None, ge=1, le=MAX_GUESTS)
+
+
+class QuoteQuery(StayQuery):
+    arrival: SaneDate
+    departure: SaneDate
+    adults: int = Field(2, ge=1, le=MAX_GUESTS)
+    children_ages: list[ChildAge] = Field(default_factory=list, max_length=MAX_CHILDREN)
+    extras: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_CHILDREN)
+
+
+def query_values(args, names: tuple[str, ...]) -> dict:
+    """The non-blank query parameters; `children_ages` as a comma list, `extras` repeated."""
+    values = {name: args.get(name, "").strip() for name in names if args.get(name, "").strip()}
+    if "children_ages" in values:
+        values["children_ages"] = [part.strip() for part in values["children_ages"].split(",") if part.strip()]
+    if "extras" in names:
+        values["extras"] = args.getlist("extras")[:MAX_CHILDREN + 1]
+    return values
+
+
+def parse(model: type[BaseModel], args) -> tuple[BaseModel | None, dict, dict]:
+    """(the valid query or None, the raw values for the form, field messages)."""
+    names = tuple(model.model_fields)
+    values = query_values(args, names)
+    try:
+        return model.model_validate(values), values, {}
+    except ValidationError as exc:
+        fields = error_fields(exc)
+    if not fields & {"arrival", "departure"}:  # the date order is checked only once the fields are valid
+        try:
+            StayQuery.model_validate({name: values[name] for name in ("arrival", "departure") if name in values})
+        except ValidationError as exc:
+            fields |= error_fields(exc)
+    return None, values, {name: FIELD_MESSAGES[name] for name in fields}
+
+
+def error_fields(exc: ValidationError) -> set[str]:
+    """The fields named by pydantic's errors; an error of the whole stay belongs to the departure."""
+    return {str(error["loc"][0]) if error["loc"] else "departure" for error in exc.errors()}

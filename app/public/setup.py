@@ -1,0 +1,45 @@
+"""Module setup of the public website: languages, host routing and the templates' helpers."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, request, url_for
+from flask_babel import Babel, get_locale
+
+from app.public.hosts import public_cache_headers, route_by_host
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def site_locale() -> str:
+    """`?lang=` first, then the browser's Accept-Language; German by default."""
+    chosen = request.args.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def site_url(endpoint: str, **values) -> str:
+    """`url_for` that keeps a language chosen with ?lang= (so a bookmark shows the same language)."""
+    if request.args.get("lang") in LANGUAGES:
+        values.setdefault("lang", request.args["lang"])
+    return url_for(endpoint, **values)
+
+
+def language_url(language: str) -> str:
+    """The current page in another language."""
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.path + "?" + urlencode([*pairs, ("lang", language)])
+
+
+def setup_public_site(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=site_locale)
+    app.jinja_env.globals.update(site_url=site_url, language_url=language_url, site_locale=get_locale,
+                                 site_languages=LANGUAGES)
+    app.before_request(route_by_host)
+    app.after_request(public_cache_headers)
