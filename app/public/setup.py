@@ -1,6 +1,7 @@
 """Module setup of the public website: languages, host routing and the templates' helpers."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,6 +13,8 @@ from app.public.hosts import public_cache_headers, route_by_host
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+log = logging.getLogger(__name__)
 
 
 def site_locale() -> str:
@@ -43,3 +46,5 @@ def setup_public_site(app: Flask) -> None:
                                  site_languages=LANGUAGES)
     app.before_request(route_by_host)
     app.after_request(public_cache_headers)
+    log.info("Public websites: the back office answers on %s (BACKOFFICE_HOSTS); every other host is an "
+             "agency's website or a 404", ", ".join(app.config["BACKOFFICE_HOSTS"]))
