@@ -89,8 +89,13 @@ class Stack:
                               WORKER_WAIT_FOR_DEPS="false", **(extra_env or {}))
         self._server: LiveServer | None = None
         self._workers: list[subprocess.Popen] = []
-        self.app = self._migrated_app()
-        self.agency_id, self.user_email = self._seed_admin()
+        try:
+            self.app = self._migrated_app()
+            self.agency_id, self.user_email = self._seed_admin()
+        except BaseException:  # a run that cannot start leaves no database or redis-server behind
+            drop_database(self.server_url, self.database_url)
+            self.redis.stop()
+            raise
 
     def _migrated_app(self):
         from flask_migrate import upgrade
