@@ -37,6 +37,17 @@ class DuplicateExternalRef(Conflict):
         super().__init__("A booking with this external reference already exists")
 
 
+class SlugTaken(Conflict):
+    """409: another property of the agency took this web address first (a race the pre-check cannot see)."""
+
+    def __init__(self):
+        super().__init__("Another property already uses this slug; save again to get a free one")
+
+
+# Unique constraints whose violation is the caller's conflict, not a server error.
+UNIQUE_CONFLICTS = {"uq_bookings_external_ref": DuplicateExternalRef, "uq_properties_agency_id_slug": SlugTaken}
+
+
 class DeadlockDetected(DomainError):
     """503 after the retries of a deadlocked or serialization-failed write are used up (spec 20)."""
     status_code = 503
@@ -69,6 +80,6 @@ def guarded_write(overlap: Callable[[], Conflict] = BookingConflict) -> Iterator
         if sqlstate(exc) == EXCLUSION_VIOLATION:
             raise overlap() from exc
         constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
-        if sqlstate(exc) == UNIQUE_VIOLATION and constraint == "uq_bookings_external_ref":
-            raise DuplicateExternalRef() from exc
+        if sqlstate(exc) == UNIQUE_VIOLATION and constraint in UNIQUE_CONFLICTS:
+            raise UNIQUE_CONFLICTS[constraint]() from exc
         raise

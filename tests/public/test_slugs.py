@@ -20,3 +20,37 @@ def test_explicit_slug_is_checked(admin_api):
     changed = admin_api.patch(path, json={"slug": "see-blick-2"})
     assert changed.status_code == 200 and changed.get_json()["slug"] == "see-blick-2"
     assert admin_api.patch(path, json={"name": "Seeblick Neu"}).get_json()["slug"] == "see-blick-2"
+
+
+def test_two_properties_of_one_name_created_at_once_give_a_409_not_a_500(app, make_agency):
+    """The slug pre-check cannot see an uncommitted twin; the unique constraint's answer is a conflict."""
+    import threading
+
+    import pytest
+
+    from app.extensions import db
+    from app.inventory import service
+    from app.inventory.errors import SlugTaken
+    from app.inventory.models import Property
+
+    agency = make_agency()
+    flushed, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with app.app_context():
+            service.create_property(agency.id, "Haus Düne")
+            flushed.set()
+            release.wait(10)
+            db.session.commit()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert flushed.wait(10)
+    threading.Timer(0.5, release.set).start()  # the second insert waits for the first to commit
+    with app.app_context():
+        with pytest.raises(SlugTaken):
+            service.create_property(agency.id, "Haus Düne")
+        db.session.rollback()
+        thread.join(10)
+        slugs = db.session.scalars(db.select(Property.slug).where(Property.agency_id == agency.id)).all()
+    assert slugs == ["haus-duene"]  # nothing of the second attempt was written

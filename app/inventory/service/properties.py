@@ -13,6 +13,7 @@ from app.core.errors import ValidationFailed
 from app.core.pagination import DEFAULT_LIMIT, Page, paginate
 from app.core.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 from app.extensions import db
+from app.inventory.errors import guarded_write
 from app.inventory.models import Property
 from app.pricing.models import VisitorTaxRule
 
@@ -139,8 +140,8 @@ def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
     check_slug(agency_id, fields)
     fields.setdefault("slug", free_slug(agency_id, name))
     prop = Property(agency_id=agency_id, ical_token=new_ical_token(), **fields)
-    db.session.add(prop)
-    db.session.flush()
+    with guarded_write():  # two properties of one name created at once: the second gets a 409
+        db.session.add(prop)
     return prop
 
 
@@ -149,7 +150,8 @@ def update_property(agency_id: uuid.UUID, property_id: uuid.UUID, **changes) -> 
     check_fields(changes)
     check_tax_rule(agency_id, changes)
     check_slug(agency_id, changes, property_id)
-    return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, changes)
+    with guarded_write():
+        return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, changes)
 
 
 def delete_property(agency_id: uuid.UUID, property_id: uuid.UUID) -> None:
