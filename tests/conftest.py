@@ -23,6 +23,9 @@ from app import devstack
 pytest_plugins = ["tests.factories", "tests.live_server", "tests.faults"]
 
 KEPT_TABLES = {"alembic_version"}
+MAX_WORKERS = 4
+EMBEDDED_POSTGRES = pytest.StashKey()
+EMBEDDED_REDIS = pytest.StashKey()
 
 
 def with_database(url: str, name: str) -> str:
@@ -30,15 +33,39 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def pytest_configure(config):
+    """Start the embedded servers once, in the controlling process, where no URLs are set.
+
+    Parallel workers (pytest-xdist) inherit the URLs and each create their own
+    database and claim their own Redis database on the shared servers.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if not os.environ.get("DATABASE_URL"):
+        server = devstack.start_postgres(devstack.VAR_DIR / "postgres")
+        os.environ["DATABASE_URL"] = devstack.database_url(server, "postgres")
+        config.stash[EMBEDDED_POSTGRES] = server
+    if not os.environ.get("REDIS_URL"):
+        client = devstack.start_redis(Path(tempfile.mkdtemp(prefix="fewo-test-redis-")))
+        os.environ["REDIS_URL"] = devstack.redis_url(client)
+        config.stash[EMBEDDED_REDIS] = client
+
+
+def pytest_unconfigure(config):
+    client = config.stash.get(EMBEDDED_REDIS, None)
+    if client is not None:
+        client.shutdown(nosave=True)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` uses the cores, at most four: each worker holds a database and a Redis database."""
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url():
     """URL of a maintenance database on the server the tests may use."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        yield url
-        return
-    server = devstack.start_postgres(devstack.VAR_DIR / "postgres")
-    yield devstack.database_url(server, "postgres")
+    return os.environ["DATABASE_URL"]
 
 
 def create_database(server_url: str, prefix: str = "fewo_test") -> str:
@@ -64,13 +91,7 @@ def database_url(postgres_server_url):
 
 @pytest.fixture(scope="session")
 def redis_server_url():
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    client = devstack.start_redis(Path(tempfile.mkdtemp(prefix="fewo-test-redis-")))
-    yield devstack.redis_url(client)
-    client.shutdown(nosave=True)
+    return os.environ["REDIS_URL"]
 
 
 def redis_with_db(url: str, db: int) -> str:
@@ -139,12 +160,20 @@ def app(app_config):
 
 @pytest.fixture(autouse=True)
 def clean_state(request):
-    """Every test starts with empty tables and an empty Redis database."""
+    """Every test starts with empty tables and an empty Redis database.
+
+    The rate limiter is one object per process that keeps the storage of the
+    app initialised last; tests that build apps of their own must not move
+    the session app's limits into another Redis database.
+    """
+    from app.extensions import db, limiter
+
+    if "app" in request.fixturenames:
+        limiter.init_app(request.getfixturevalue("app"))
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    from app.extensions import db
 
     with app.app_context():
         db.session.remove()

@@ -56,7 +56,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+            [str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "--workers", str(self.workers),
              "--threads", str(self.threads), "--graceful-timeout", "5", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         try:
