@@ -29,7 +29,6 @@ FIELD_MESSAGES = {
     "phone": _l("Please enter a valid phone number (digits, spaces, +, -, / and brackets)."),
     "message": _l("Please keep your message under 2,000 characters."),
     "privacy_consent": _l("Please agree to the privacy policy so we can process your request."),
-    "language": _l("Please choose German or English."),
 }
 
 
