@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import TooManyRequests
 
 from app.extensions import csrf
 from app.inventory.errors import BookingConflict
@@ -25,6 +26,21 @@ bp = Blueprint("public", __name__)
 @bp.errorhandler(NotFound)
 def not_found(exc):
     return plain_not_found()
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_requests(exc):
+    """A rate limit's answer in the visitor's language, in place of the widget or form that hit it
+    (only the quote and the booking request are limited on the pages)."""
+    context = detail_context(request.view_args["slug"])
+    message = _("Too many requests from your connection. Please try again later.")
+    if request.endpoint == "public.booking_request":
+        context.update(booking_values=request.form.to_dict(), booking_errors={"form": message})
+        partial = "public/partials/_booking_form.html"
+    else:
+        context.update(quote_values=request.args.to_dict(), quote_errors={"form": message})
+        partial = "public/partials/_quote.html"
+    return render_template(partial if is_htmx() else "public/property_detail.html", **context), 429
 
 
 @bp.get("/unterkuenfte")

@@ -208,14 +208,20 @@ def test_requests_are_limited_per_ip_across_form_and_api(app, client, request_pr
     monkeypatch.setitem(app.config, "PUBLIC_BOOKING_RATE_LIMIT", "2 per hour")
     assert post_form(client).status_code == 303
     assert post_api(client, arrival=50, departure=52).status_code == 201
-    assert post_form(client, arrival=60, departure=62).status_code == 429
+    limited = post_form(client, arrival=60, departure=62, headers={"Accept-Language": "en", **hx()})
+    assert limited.status_code == 429 and "Retry-After" in limited.headers
+    body = limited.get_data(as_text=True)
+    assert 'id="booking-form-error"' in body and "Too many requests from your connection" in body
+    assert 'value="Erika Mustermann"' in body  # what the guest typed stays
     assert post_api(client, arrival=60, departure=62).status_code == 429
 
 
 def test_quotes_on_the_page_are_limited_per_ip(app, client, request_prop, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_QUOTE_RATE_LIMIT", "2 per minute")
-    path = f"/unterkuenfte/haus-anfrage/preis?arrival={day(40)}&departure={day(42)}"
-    assert [client.get(path, headers={"Host": HOST}).status_code for _ in range(3)] == [200, 200, 429]
+    path = f"/unterkuenfte/haus-anfrage/preis?arrival={day(40)}&departure={day(42)}&lang=de"
+    answers = [client.get(path, headers={"Host": HOST}) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert "Zu viele Anfragen" in answers[-1].get_data(as_text=True)
 
 
 def test_the_api_books_with_the_same_rules(app, client, agency, request_prop, instant_prop):
