@@ -98,6 +98,7 @@ def import_models() -> None:
     """Import every domain's models so Alembic and SQLAlchemy see all tables."""
     import app.auth.models  # noqa: F401
     import app.channels.models  # noqa: F401
+    import app.direct.models  # noqa: F401
     import app.guests.models  # noqa: F401
     import app.inventory.models  # noqa: F401
     import app.mail.models  # noqa: F401

@@ -99,6 +99,10 @@ def public_site_config(env: Mapping[str, str]) -> dict:
         # Per caller IP, flask-limiter notation: every public API call, and price quotes on top.
         "PUBLIC_API_RATE_LIMIT": env.get("PUBLIC_API_RATE_LIMIT", "120 per minute"),
         "PUBLIC_QUOTE_RATE_LIMIT": env.get("PUBLIC_QUOTE_RATE_LIMIT", "30 per minute"),
+        # Booking requests from the website (form and public API together), per caller IP.
+        "PUBLIC_BOOKING_RATE_LIMIT": env.get("PUBLIC_BOOKING_RATE_LIMIT", "5 per hour"),
+        # An instant booking left unconfirmed this long is declined and its dates are free again.
+        "DIRECT_BOOKING_PENDING_HOURS": env_int(env, "DIRECT_BOOKING_PENDING_HOURS", 48),
     }
 
 

@@ -42,12 +42,13 @@ class PeriodicJob:
 
 
 def periodic_jobs(config: Mapping) -> tuple[PeriodicJob, ...]:
-    """The periodic jobs of spec 30/50; the scheduled-sync job only when switched on."""
+    """The periodic jobs of spec 30/50/85; the scheduled-sync job only when switched on."""
     jobs = [
         PeriodicJob("jobs.maintenance.reap_abandoned_sync_logs", "maintenance", "* * * * *"),
         PeriodicJob("jobs.maintenance.sweep_stale_sync_logs", "maintenance", "*/5 * * * *"),
         PeriodicJob("jobs.maintenance.purge_expired_sync_logs", "maintenance", "17 3 * * *"),
         PeriodicJob("jobs.maintenance.purge_expired_idempotency_keys", "maintenance", "23 3 * * *"),
+        PeriodicJob("jobs.direct.decline_expired_direct_bookings", "maintenance", "*/15 * * * *"),
     ]
     if config["CHANNELS_SCHEDULED_SYNC_ENABLED"]:
         minutes = config["CHANNELS_SCHEDULED_SYNC_MINUTES"]

@@ -17,6 +17,8 @@ BOOKING_STATUSES = ("inquiry", "pending", "confirmed", "checked_in", "checked_ou
 OCCUPYING_STATUSES = ("pending", "confirmed", "checked_in", "checked_out")
 RANGE_KINDS = ("booking", "block", "channel_hold")
 RANGE_STATES = ("active", "released")
+# request: a website booking is an inquiry that blocks nothing; instant: a pending booking that holds the dates
+DIRECT_BOOKING_MODES = ("request", "instant")
 
 
 
@@ -29,6 +31,7 @@ class Property(db.Model):
         CheckConstraint("monthly_discount_percent BETWEEN 0 AND 90", name="monthly_discount_range"),
         Index("ix_properties_agency_name", "agency_id", "name"),
         UniqueConstraint("agency_id", "slug"),
+        CheckConstraint(f"direct_booking_mode IN {DIRECT_BOOKING_MODES}", name="direct_booking_mode"),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
@@ -61,6 +64,8 @@ class Property(db.Model):
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     deleted_at: Mapped[datetime | None]
+    # direct booking from the public website
+    direct_booking_mode: Mapped[str] = mapped_column(String(10), server_default="request", default="request")
 
 
 class Booking(db.Model):

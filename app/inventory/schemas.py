@@ -11,7 +11,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSche
 
 from app.core.pagination import PageOut, PageQuery
 from app.guests.schemas import DecimalOut, GuestIn
-from app.inventory.models import BOOKING_STATUSES, RANGE_KINDS
+from app.inventory.models import BOOKING_STATUSES, DIRECT_BOOKING_MODES, RANGE_KINDS
 from app.pricing.schemas import ChildAge, ExtraRequestIn, LineOut
 from app.web.limits import SaneDate
 
@@ -57,6 +57,10 @@ class PropertyPatch(BaseModel):
     monthly_discount_percent: Decimal = Field(None, ge=0, le=90, max_digits=5, decimal_places=2,
                                               description="off the nights of stays of 28+ nights (the larger applies)")
     visitor_tax_rule_id: uuid.UUID | None = Field(None, description="the visitor-tax rule charged here")
+    # direct booking from the public website
+    direct_booking_mode: Literal[DIRECT_BOOKING_MODES] = Field(
+        None, description="request (default): a website booking is an inquiry until confirmed; "
+                          "instant: it is a pending booking that holds the dates at once")
 
 
 class PropertyIn(PropertyPatch):
@@ -87,6 +91,7 @@ class PropertyOut(BaseModel):
     monthly_discount_percent: DecimalOut
     visitor_tax_rule_id: uuid.UUID | None
     ical_token: str = Field(description="secret part of the property's iCal export URL")
+    direct_booking_mode: Literal[DIRECT_BOOKING_MODES]
     created_at: datetime
     updated_at: datetime
 

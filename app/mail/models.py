@@ -1,4 +1,4 @@
-"""The outbox: one row per e-mail to send (invitations now, direct-booking messages later)."""
+"""The outbox: one row per e-mail to send (team invitations, direct-booking requests)."""
 from __future__ import annotations
 
 import uuid

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app
 
 from app.channels import service as channels
 from app.channels.service import conflicts
+from app.direct import views as direct_requests
 from app.inventory.service import Stay, overview
 from app.ops import service
 from app.web.auth import current_agency_id, protect_pages
@@ -49,5 +50,5 @@ def index():
                "arrivals": load("arrivals", lambda: overview.arrivals(agency_id, today)),
                "departures": load("departures", lambda: overview.departures(agency_id, today)),
                "occupancy": load("occupancy", lambda: overview.occupancy(agency_id, window)),
-               **channel_panels(agency_id, now)}
+               **channel_panels(agency_id, now), **direct_requests.panel_context(agency_id)}
     return render_page_or_partial("ops/dashboard.html", "ops/partials/_dashboard_panels.html", **context)

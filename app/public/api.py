@@ -10,14 +10,16 @@ from __future__ import annotations
 from flask import current_app, request
 
 from app.extensions import limiter
+from app.inventory.schemas import ConflictDetail
 from app.pricing import engine
 from app.pricing.schemas import QuoteOut
-from app.public import service
+from app.public import booking, service
 from app.public.hosts import is_public_request, site_agency, site_today
 from app.public.schemas import (
-    AvailabilityOut, AvailabilityQuery, OccupiedOut, PropertySearch, PublicPropertyList, PublicPropertyOut,
-    PublicQuoteIn, listed_out,
+    AvailabilityOut, AvailabilityQuery, BookingRequestIn, BookingRequestOut, OccupiedOut, PropertySearch,
+    PublicPropertyList, PublicPropertyOut, PublicQuoteIn, listed_out,
 )
+from app.public.setup import site_locale
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
 
 bp = api_blueprint("public_api", __name__, url_prefix="/api/public/v1", public=True)
@@ -25,7 +27,6 @@ TAGS = ["public"]
 CORS_MAX_AGE_SECONDS = 600
 
 limiter.limit(lambda: current_app.config["PUBLIC_API_RATE_LIMIT"])(bp)
-quote_rate_limit = limiter.limit(lambda: current_app.config["PUBLIC_QUOTE_RATE_LIMIT"])
 
 
 def allowed_origins() -> set[str]:
@@ -77,7 +78,7 @@ def availability(query: AvailabilityQuery):
 
 
 @bp.post("/quotes")
-@quote_rate_limit
+@booking.quote_rate_limit
 @spec.validate(json=PublicQuoteIn, resp=ApiResponse(HTTP_200=QuoteOut, HTTP_404=Detail), tags=TAGS, security={})
 def create_quote(json: PublicQuoteIn):
     """Price a stay with the pricing engine (same rules and 422 fields as the private quote);
@@ -86,3 +87,23 @@ def create_quote(json: PublicQuoteIn):
     stay = engine.StayRequest(json.check_in, json.check_out, json.adults, tuple(json.children_ages),
                               extras=tuple(engine.ExtraRequest(extra_id) for extra_id in json.extras))
     return QuoteOut.of(service.quote(prop, stay))
+
+
+@bp.post("/booking-requests")
+@booking.booking_rate_limit
+@spec.validate(json=BookingRequestIn, resp=ApiResponse(HTTP_201=BookingRequestOut, HTTP_404=Detail,
+                                                        HTTP_409=ConflictDetail), tags=TAGS, security={})
+def create_booking_request(json: BookingRequestIn):
+    """Ask to book a stay, with the same rules and limits as the website's form (at most 5 per hour per IP).
+
+    A property in `request` mode answers `inquiry` (nothing held until the agency confirms), one in
+    `instant` mode `pending` (the dates are held). Dates taken meanwhile are 409 `inventory_overlap`;
+    the stay rules and extras not offered are 422. The guest and the agency get an e-mail."""
+    prop = service.get_property(site_agency().id, json.property)
+    if booking.is_spam(json.website):
+        status = "pending" if prop.direct_booking_mode == "instant" else "inquiry"
+        return BookingRequestOut(status=status, check_in=json.check_in, check_out=json.check_out), 201
+    submitted = booking.submit(prop.slug, json.check_in, json.check_out, json, json.adults, json.children_ages,
+                               json.extras, json.language or site_locale())
+    made = submitted.booking
+    return BookingRequestOut(status=made.status, check_in=made.check_in, check_out=made.check_out), 201

@@ -8,8 +8,9 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator, model_validator
 
+from app.direct.models import MAX_MESSAGE_LENGTH
 from app.pricing.schemas import ChildAge
 from app.web.limits import SaneDate
 
@@ -22,6 +23,12 @@ FIELD_MESSAGES = {
     "adults": _l("Please enter a number of adults between 1 and 50."),
     "children_ages": _l("Please enter the children's ages (0–17), separated by commas."),
     "extras": _l("Please choose only extras offered here."),
+    # the booking request form
+    "name": _l("Please enter your first and last name."),
+    "email": _l("Please enter a valid e-mail address."),
+    "phone": _l("Please enter a valid phone number (digits, spaces, +, -, / and brackets)."),
+    "message": _l("Please keep your message under 2,000 characters."),
+    "privacy_consent": _l("Please agree to the privacy policy so we can process your request."),
 }
 
 
@@ -47,6 +54,27 @@ class QuoteQuery(StayQuery):
     adults: int = Field(2, ge=1, le=MAX_GUESTS)
     children_ages: list[ChildAge] = Field(default_factory=list, max_length=MAX_CHILDREN)
     extras: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_CHILDREN)
+
+
+class GuestContact(BaseModel):
+    """Who asks (booking request form and public API alike); `website` is the honeypot humans never see."""
+    name: str = Field(min_length=3, max_length=200, pattern=r"\S\s+\S", description="first and last name")
+    email: EmailStr = Field(max_length=254)
+    phone: str | None = Field(None, max_length=40, pattern=r"^\+?[0-9 ()/-]{4,40}$")
+    message: str = Field("", max_length=MAX_MESSAGE_LENGTH)
+    privacy_consent: bool = Field(description="the guest agreed to the privacy policy (must be true)")
+    website: str = Field("", max_length=200, description="leave empty (spam trap)")
+
+    @field_validator("privacy_consent")
+    @classmethod
+    def consented(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("The privacy policy must be accepted")
+        return value
+
+
+class BookingForm(QuoteQuery, GuestContact):
+    privacy_consent: bool = Field(False, validate_default=True)  # an unticked box is not sent at all
 
 
 def query_values(args, names: tuple[str, ...]) -> dict:

@@ -5,11 +5,13 @@ import uuid
 from datetime import date, time
 from decimal import Decimal
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.guests.schemas import DecimalOut
 from app.pricing.schemas import ChildAge
-from app.public.forms import MAX_GUESTS
+from app.public.forms import MAX_GUESTS, GuestContact
 from app.web.limits import SaneDate
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -86,6 +88,21 @@ class PublicQuoteIn(BaseModel):
     adults: int = Field(1, ge=1, le=MAX_GUESTS)
     children_ages: list[ChildAge] = Field(default_factory=list, max_length=20)
     extras: list[uuid.UUID] = Field(default_factory=list, max_length=20, description="optional extras' ids")
+
+
+class BookingRequestIn(PublicQuoteIn, GuestContact):
+    """A booking request: the stay as for a quote, and who asks."""
+    model_config = ConfigDict(extra="forbid")
+    language: Literal["de", "en"] | None = Field(None, description="the guest's language; default from "
+                                                                   "Accept-Language, else German")
+
+
+class BookingRequestOut(BaseModel):
+    status: Literal["inquiry", "pending"] = Field(
+        description="inquiry: the agency confirms first, nothing is held; pending: the dates are held until "
+                    "the agency confirms (declined automatically after DIRECT_BOOKING_PENDING_HOURS)")
+    check_in: date
+    check_out: date
 
 
 def listed_out(item) -> ListedPropertyOut:

@@ -13,7 +13,8 @@ from rq.utils import now
 from jobs.scheduler import LEASE_KEY, PeriodicScheduler, periodic_jobs
 
 MAINTENANCE_JOBS = {"jobs.maintenance.reap_abandoned_sync_logs", "jobs.maintenance.sweep_stale_sync_logs",
-                    "jobs.maintenance.purge_expired_sync_logs", "jobs.maintenance.purge_expired_idempotency_keys"}
+                    "jobs.maintenance.purge_expired_sync_logs", "jobs.maintenance.purge_expired_idempotency_keys",
+                    "jobs.direct.decline_expired_direct_bookings"}
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ RQ job (retried when the server refuses), or kept readable on the Outbox page wi
 from __future__ import annotations
 
 import socket
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -150,3 +152,29 @@ def test_outbox_is_for_admins_of_the_agency(app, logged_in, make_agency, mail_co
     assert stranger.get(f"/outbox/{email_id}").status_code == 404
     assert stranger.post(f"/outbox/{email_id}/send").status_code == 404
     assert f"email-{email_id}" not in stranger.get("/outbox").get_data(as_text=True)
+
+
+def test_a_website_request_mails_the_guest_in_german_and_the_agency(app, client, make_agency, make_user,
+                                                                     make_property, smtp_server, mail_config):
+    from app.public import domains
+    from tests.factories import committed, day
+
+    url, mailbox = smtp_server()
+    mail_config(url)
+    agency = make_agency()
+    committed(app, lambda: domains.add_domain(agency.id, "www.post.example"))
+    make_user(role="manager", agency=agency, email="team@post.example")
+    make_property(agency=agency, name="Haus Post")
+    response = client.post("/unterkuenfte/haus-post/anfrage", headers={"Host": "www.post.example",
+                                                                       "Accept-Language": "de"},
+                           data={"arrival": str(day(30)), "departure": str(day(32)), "adults": "2",
+                                 "name": "Jana Brief", "email": "jana@example.com", "privacy_consent": "on"})
+    assert response.status_code == 303
+    run_mail_worker(app)
+    received = {envelope.rcpt_tos[0]: message_from_bytes(envelope.content, policy=default)
+                for envelope in mailbox.messages}
+    assert set(received) == {"jana@example.com", "team@post.example"}
+    to_guest = received["jana@example.com"]
+    assert to_guest["Subject"] == "Ihre Buchungsanfrage für Haus Post"
+    assert "Guten Tag Jana Brief" in to_guest.get_content() and "Gebucht ist erst" in to_guest.get_content()
+    assert "Haus Post" in received["team@post.example"].get_content()

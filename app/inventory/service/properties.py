@@ -22,7 +22,7 @@ EDITABLE_FIELDS = frozenset({
     "name", "slug", "internal_name", "address_line", "postal_code", "city", "country", "max_guests", "bedrooms",
     "is_active", "min_stay_nights", "max_advance_days", "check_in_time", "check_out_time",
     "base_nightly_rate", "currency", "timezone", "weekly_discount_percent", "monthly_discount_percent",
-    "visitor_tax_rule_id",
+    "visitor_tax_rule_id", "direct_booking_mode",
 })
 
 

@@ -1,0 +1,1 @@
+"""Direct booking: requests guests send from an agency's public website, and how the agency answers them."""
