@@ -33,11 +33,13 @@ def create_app(config: dict | None = None) -> Flask:
     register_openapi(app)
 
     from app.cli import register_cli
+    from app.web.assets import register_static_files
     from app.web.error_pages import register_error_handlers
     from app.web.pages import register_page_helpers
     register_cli(app)
     register_error_handlers(app)
     register_page_helpers(app)
+    register_static_files(app)
 
     if app.config.get("DB_STARTUP_CHECK", True):
         from app.ops.database import init_database_monitor
@@ -71,7 +73,7 @@ def init_extensions(app: Flask) -> None:
 
     from app.auth.service import load_session_user
     from app.db import discard_closed_connections
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from app.ops.database import MIGRATIONS_DIR
     from app.core.errors import LenientUuidConverter
 
@@ -86,6 +88,7 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     if app.config["ALLOWED_ORIGINS"]:
         CORS(app, resources={r"/api/*": {"origins": app.config["ALLOWED_ORIGINS"]}}, supports_credentials=True)
     login_manager.init_app(app)
