@@ -120,7 +120,7 @@ def create_booking(agency_id: uuid.UUID, property_id: uuid.UUID, stay: Stay, *, 
     """
     occupies = status in OCCUPYING_STATUSES
     priced = pricing.load_priced_property(agency_id, property_id, stay.start, stay.end,
-                                          extra_columns=(property_lock(property_id),) if occupies else ())
+                                          also=(property_lock,) if occupies else ())
     prop = priced.prop
     check_initial_status(status)
     check_stay(prop, stay, direct=source == "direct")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Text, case, cast, func, literal_column, select
+from sqlalchemy import Date, Text, Uuid, bindparam, case, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.core.errors import NotFound, ValidationFailed
@@ -134,15 +135,15 @@ def occupied_range(row: InventoryRange, reason: str | None) -> OccupiedRange:
         reason=reason, connection_id=row.connection_id, external_uid=row.external_uid)
 
 
-def overlaps(window: Stay):
-    """`daterange(start_date, end_date) && window`, in the very form of the exclusion constraint's GiST
-    index (active ranges by property and dates), so a property's ranges are found without a scan."""
+def overlaps(start, end):
+    """`daterange(start_date, end_date) && [start, end)`, in the very form of the exclusion constraint's
+    GiST index (active ranges by property and dates), so a property's ranges are found without a scan."""
     own = func.daterange(InventoryRange.start_date, InventoryRange.end_date, literal_column("'[)'"))
-    return own.op("&&")(func.daterange(window.start, window.end, literal_column("'[)'")))
+    return own.op("&&")(func.daterange(start, end, literal_column("'[)'")))
 
 
-def ranges_json(window: Stay):
-    """The active ranges of the outer statement's property overlapping `window`, as one JSON array
+def ranges_json(start, end):
+    """The active ranges of the outer statement's property overlapping [start, end), as one JSON array
     ordered by start date, each shaped like the availability API's range."""
     labels = case(RANGE_STATE_LABELS, value=InventoryRange.kind)
     kind_id = {kind: case((InventoryRange.kind == kind, InventoryRange.source_id)) for kind in ("booking", "block")}
@@ -157,18 +158,26 @@ def ranges_json(window: Stay):
             .outerjoin(AvailabilityBlock, (InventoryRange.kind == "block")
                        & (AvailabilityBlock.id == InventoryRange.source_id))
             .where(InventoryRange.property_id == Property.id, InventoryRange.agency_id == Property.agency_id,
-                   InventoryRange.state == "active", overlaps(window))
+                   InventoryRange.state == "active", overlaps(start, end))
             .scalar_subquery())
+
+
+@cache
+def availability_statement():
+    """Built once (building it costs more CPU than PostgreSQL needs to run it); the values are bound."""
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    document = func.json_build_object("property_id", Property.id, "from_date", start, "to_date", end,
+                                      "ranges", ranges_json(start, end))
+    return (scoped(Property, bindparam("agency_id", type_=Uuid)).where(Property.id == bindparam("property_id"))
+            .with_only_columns(cast(document, Text)))
 
 
 def availability_document(agency_id: uuid.UUID, property_id: uuid.UUID, window: Stay) -> str:
     """`GET /api/v1/availability`'s answer as JSON text, shaped by PostgreSQL in one statement (no row
     objects on this hot path). Raises ValidationFailed (window order), NotFound "Property not found"."""
     require_ordered(window, "from_date", "to_date")
-    document = func.json_build_object("property_id", Property.id, "from_date", window.start,
-                                      "to_date", window.end, "ranges", ranges_json(window))
-    text_document = db.session.scalar(
-        scoped(Property, agency_id).where(Property.id == property_id).with_only_columns(cast(document, Text)))
+    text_document = db.session.scalar(availability_statement(), {
+        "agency_id": agency_id, "property_id": property_id, "start": window.start, "end": window.end})
     if text_document is None:
         raise NotFound(PROPERTY_NOT_FOUND)
     return text_document

@@ -5,9 +5,10 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from decimal import Decimal
 
-from sqlalchemy import Text, cast, delete, func, select, text
+from sqlalchemy import Date, Text, Uuid, bindparam, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.core.errors import NotFound, ValidationFailed
@@ -28,7 +29,6 @@ class PricedProperty:
     prop: Property
     pricing: engine.PricingProperty
     free: bool  # no active range (booking, block, channel hold) overlaps the stay, besides the ignored one's
-    extra_values: tuple = ()  # the values of the caller's `extra_columns`
 
 
 def decoded(document: str) -> list | dict | None:
@@ -73,7 +73,7 @@ def json_array(fields: dict, *order_by):
     return select(func.coalesce(func.jsonb_agg(aggregate_order_by(row, *order_by)), text("'[]'::jsonb")))
 
 
-def free_column(property_id, check_in: date, check_out: date, ignore_source: uuid.UUID | None):
+def free_column(property_id, check_in, check_out, ignore_source=None):
     occupied = select(InventoryRange.id).where(
         InventoryRange.property_id == property_id, InventoryRange.state == "active",
         InventoryRange.start_date < check_out, InventoryRange.end_date > check_in)
@@ -82,13 +82,32 @@ def free_column(property_id, check_in: date, check_out: date, ignore_source: uui
     return ~occupied.exists()
 
 
-def pricing_columns(property_id, agency_id, rule_id, start: date, end: date,
-                    ignore_source: uuid.UUID | None = None) -> list:
-    """Seasons, extras, tax rule (JSON text) and whether [start, end) is free, as columns of one statement."""
-    return [cast(seasons_column(property_id, start, end).scalar_subquery(), Text),
+START, END = bindparam("start", type_=Date), bindparam("end", type_=Date)
+
+
+def pricing_columns(property_id, agency_id, rule_id, ignores_source: bool = False) -> list:
+    """Seasons, extras, tax rule (JSON text) and whether the bound [start, end) is free, as columns
+    of one statement."""
+    ignore_source = bindparam("ignore_source", type_=Uuid) if ignores_source else None
+    return [cast(seasons_column(property_id, START, END).scalar_subquery(), Text),
             cast(extras_column(property_id, agency_id).scalar_subquery(), Text),
             cast(tax_rule_column(rule_id).scalar_subquery(), Text),
-            free_column(property_id, start, end, ignore_source)]
+            free_column(property_id, START, END, ignore_source)]
+
+
+@cache
+def pricing_statement(ignores_source: bool):
+    """The pricing rows of a loaded property; built once (building costs more CPU than running it)."""
+    return select(*pricing_columns(bindparam("property_id", type_=Uuid), bindparam("agency_id", type_=Uuid),
+                                   bindparam("rule_id", type_=Uuid), ignores_source))
+
+
+@cache
+def priced_property_statement(also: tuple):
+    """The property, its pricing rows and `also`'s columns of its id; built once per `also`."""
+    return (scoped(Property, bindparam("agency_id", type_=Uuid)).where(Property.id == bindparam("property_id"))
+            .add_columns(*pricing_columns(Property.id, Property.agency_id, Property.visitor_tax_rule_id),
+                         *(column(Property.id) for column in also)))
 
 
 def season_from(row: dict) -> engine.Season:
@@ -123,27 +142,33 @@ def engine_property(prop: Property, seasons: str, extras: str, tax_rule: str | N
         tax_rule_from(decoded(tax_rule) if tax_rule is not None else None))
 
 
+def loaded_pricing(prop: Property, start: date, end: date, ignore_source: uuid.UUID | None = None):
+    """(engine property, free) of a loaded property for [start, end), in one statement."""
+    seasons, extras, tax_rule, free = db.session.execute(pricing_statement(ignore_source is not None), {
+        "property_id": prop.id, "agency_id": prop.agency_id, "rule_id": prop.visitor_tax_rule_id,
+        "start": start, "end": end, "ignore_source": ignore_source}).one()
+    return engine_property(prop, seasons, extras, tax_rule), free
+
+
 def pricing_of(prop: Property, start: date, end: date) -> engine.PricingProperty:
     """The engine's view of a loaded property: its seasons overlapping [start, end), extras, tax rule."""
-    seasons, extras, tax_rule, _ = db.session.execute(
-        select(*pricing_columns(prop.id, prop.agency_id, prop.visitor_tax_rule_id, start, end))).one()
-    return engine_property(prop, seasons, extras, tax_rule)
+    return loaded_pricing(prop, start, end)[0]
 
 
 def load_priced_property(agency_id: uuid.UUID, property_id: uuid.UUID, start: date, end: date, *,
-                         ignore_source: uuid.UUID | None = None, extra_columns: tuple = ()) -> PricedProperty:
+                         also: tuple = ()) -> PricedProperty:
     """The agency's property with its pricing rows for [start, end) in one statement.
 
-    `extra_columns` are evaluated in the same statement (e.g. the inventory's property lock, so a
-    booking takes it without a round trip of its own). Raises NotFound "Property not found".
+    `also` are functions of the property's id column whose expressions the statement evaluates too (e.g. the
+    inventory's property lock, so a booking takes it without a round trip of its own). Raises NotFound
+    "Property not found".
     """
-    row = db.session.execute(scoped(Property, agency_id).where(Property.id == property_id).add_columns(
-        *pricing_columns(Property.id, Property.agency_id, Property.visitor_tax_rule_id, start, end, ignore_source),
-        *extra_columns)).first()
+    row = db.session.execute(priced_property_statement(also), {
+        "agency_id": agency_id, "property_id": property_id, "start": start, "end": end}).first()
     if row is None:
         raise NotFound(PROPERTY_NOT_FOUND)
-    prop, seasons, extras, tax_rule, free, *extra_values = row
-    return PricedProperty(prop, engine_property(prop, seasons, extras, tax_rule), free, tuple(extra_values))
+    prop, seasons, extras, tax_rule, free = row[:5]
+    return PricedProperty(prop, engine_property(prop, seasons, extras, tax_rule), free)
 
 
 def quote_priced(priced: PricedProperty, stay: engine.StayRequest, *, check_rules: bool = True) -> engine.Quote:
@@ -155,10 +180,8 @@ def quote_priced(priced: PricedProperty, stay: engine.StayRequest, *, check_rule
 def quote_property(prop: Property, stay: engine.StayRequest, *, check_rules: bool = True,
                    booking_id: uuid.UUID | None = None) -> engine.Quote:
     """Price a stay at a loaded property; occupied dates still get a price, flagged unavailable."""
-    seasons, extras, tax_rule, free = db.session.execute(select(*pricing_columns(
-        prop.id, prop.agency_id, prop.visitor_tax_rule_id, stay.check_in, stay.check_out, booking_id))).one()
-    priced = PricedProperty(prop, engine_property(prop, seasons, extras, tax_rule), free)
-    return quote_priced(priced, stay, check_rules=check_rules)
+    pricing, free = loaded_pricing(prop, stay.check_in, stay.check_out, booking_id)
+    return quote_priced(PricedProperty(prop, pricing, free), stay, check_rules=check_rules)
 
 
 def quote_stay(agency_id: uuid.UUID, property_id: uuid.UUID, stay: engine.StayRequest) -> engine.Quote:
