@@ -33,11 +33,13 @@ def create_app(config: dict | None = None) -> Flask:
     register_openapi(app)
 
     from app.cli import register_cli
+    from app.web.assets import register_static_files
     from app.web.error_pages import register_error_handlers
     from app.web.pages import register_page_helpers
     register_cli(app)
     register_error_handlers(app)
     register_page_helpers(app)
+    register_static_files(app)
 
     if app.config.get("DB_STARTUP_CHECK", True):
         from app.ops.database import init_database_monitor
@@ -56,8 +58,7 @@ def check_required_config(app: Flask) -> None:
 def engine_options(app: Flask) -> dict:
     timeouts = (f"-c statement_timeout={app.config['DB_STATEMENT_TIMEOUT_MS']} "
                 f"-c lock_timeout={app.config['DB_LOCK_TIMEOUT_MS']}")
-    return {
-        "pool_pre_ping": True,
+    return {  # no pre-ping (a round trip per checkout): `discard_closed_connections` checks the socket instead
         "pool_timeout": 5,
         "connect_args": {"connect_timeout": app.config["DB_CONNECT_TIMEOUT_SECONDS"], "options": timeouts},
     }
@@ -71,7 +72,8 @@ def init_extensions(app: Flask) -> None:
     from flask_cors import CORS
 
     from app.auth.service import load_session_user
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.db import discard_closed_connections
+    from app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from app.ops.database import MIGRATIONS_DIR
     from app.core.errors import LenientUuidConverter
 
@@ -81,9 +83,12 @@ def init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # Redis down must not lock everyone out
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     db.init_app(app)
+    with app.app_context():
+        discard_closed_connections(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     if app.config["ALLOWED_ORIGINS"]:
         CORS(app, resources={r"/api/*": {"origins": app.config["ALLOWED_ORIGINS"]}}, supports_credentials=True)
     login_manager.init_app(app)

@@ -177,6 +177,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # Flask-Compress: bodies from 500 bytes; a streamed response is passed on as it comes.
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_STREAMS": False,
         **channel_config(env),
         **channel_ui_config(env),
     }

@@ -3,11 +3,13 @@ and periodic steps under an advisory lock."""
 from __future__ import annotations
 
 import logging
+import select as io_select
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -29,6 +31,33 @@ def updated_at() -> Mapped[datetime]:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def closed_by_server(dbapi_connection) -> bool:
+    """True when an idle pooled connection is gone: closed here, or its socket has something to read.
+
+    An idle connection receives nothing unless PostgreSQL is ending it (shutdown, restart, terminated
+    backend, idle timeout: it sends the reason, then closes), so a readable socket means dead. The check
+    is a local poll of the socket, not a round trip like a pre-ping's `SELECT 1`.
+    """
+    if dbapi_connection.closed:
+        return True
+    try:
+        readable, _, _ = io_select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def discard_closed_connections(engine: Engine) -> None:
+    """On checkout the pool replaces a connection the server closed (DisconnectionError makes it
+    invalidate that one and connect anew), so the first request after a database restart succeeds.
+    A connection that dies in use fails its statement; SQLAlchemy then invalidates the pool's older
+    connections, and the outage answers (503) follow from that error."""
+    @event.listens_for(engine, "checkout")
+    def replace_if_closed(dbapi_connection, _record, _proxy) -> None:
+        if closed_by_server(dbapi_connection):
+            raise DisconnectionError("Connection closed by the database server")
 
 
 @contextmanager

@@ -40,7 +40,7 @@ def run(stack: Stack, scale) -> Outcome:
     (property_id,) = make_properties(stack, 1, "Busy")
     load_bookings(stack, property_id, scale.availability_bookings)
     start, end = date.today(), date.today() + timedelta(days=WINDOW_DAYS)
-    statement, parameters = service_statements(stack, lambda: service.get_availability(
+    statement, parameters = service_statements(stack, lambda: service.availability_document(
         stack.agency_id, property_id, service.Stay(start, end)))[-1]
     url = f"{stack.web().url}/api/v1/availability"
     query = {"property_id": str(property_id), "from_date": start.isoformat(), "to_date": end.isoformat()}

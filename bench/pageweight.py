@@ -61,16 +61,24 @@ def logged_in_session(base: str, email: str) -> requests.Session:
     return session
 
 
-def weigh(session: requests.Session, url: str) -> tuple[int, int, int, int]:
-    """(HTML bytes with load-time fragments, CSS+JS bytes, requests, status) of one page."""
+def sizes(response: requests.Response) -> tuple[int, int]:
+    """(bytes of the body, bytes on the wire: the compressed length when the answer was compressed)."""
+    return len(response.content), int(response.headers.get("Content-Length", len(response.content)))
+
+
+def weigh(session: requests.Session, url: str) -> tuple[int, int, int, int, int]:
+    """(HTML bytes with load-time fragments, CSS+JS bytes, all of them as transferred, requests, status)
+    of one page."""
     page = session.get(url, timeout=30)
     found = parsed(page.text)
     assets = list(dict.fromkeys(urljoin(url, asset) for asset in found.urls))
     fragments = [urljoin(url, fragment) for fragment in found.fragments]
-    asset_bytes = sum(len(session.get(asset, timeout=30).content) for asset in assets)
-    html_bytes = len(page.content) + sum(len(session.get(fragment, headers={"HX-Request": "true"}, timeout=30)
-                                             .content) for fragment in fragments)
-    return html_bytes, asset_bytes, 1 + len(assets) + len(fragments), page.status_code
+    html = [sizes(page)] + [sizes(session.get(fragment, headers={"HX-Request": "true"}, timeout=30))
+                            for fragment in fragments]
+    styles_and_scripts = [sizes(session.get(asset, timeout=30)) for asset in assets]
+    transferred = sum(wire for _, wire in html + styles_and_scripts)
+    return (sum(body for body, _ in html), sum(body for body, _ in styles_and_scripts), transferred,
+            1 + len(assets) + len(fragments), page.status_code)
 
 
 def run(stack: Stack, scale) -> Outcome:
@@ -79,12 +87,14 @@ def run(stack: Stack, scale) -> Outcome:
     with logged_in_session(base, stack.user_email) as session:
         weights = {path: weigh(session, f"{base}{path}") for path in PAGES}
         weights["/connections/<id>"] = weigh(session, f"{base}/connections/{connection_id}")
-    for path, (html, assets, count, status) in weights.items():
+    for path, (html, assets, transferred, count, status) in weights.items():
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
         outcome.rows += [Row(NAME, f"{path}: HTML + CSS + JS", html + assets, "bytes"),
                          Row(NAME, f"{path}: of which CSS + JS", assets, "bytes"),
+                         Row(NAME, f"{path}: transferred (compressed)", transferred, "bytes"),
                          Row(NAME, f"{path}: requests", count, "")]
-    outcome.notes.append("page weight: uncompressed bytes; requests = the page, its stylesheets and scripts, "
-                         "and the fragments htmx loads on page load")
+    outcome.notes.append("page weight: uncompressed bytes, and the bytes transferred to a client that accepts "
+                         "compressed answers (requests: gzip, deflate, and br/zstd when their decoders are installed); "
+                         "requests = the page, its stylesheets and scripts, and the fragments htmx loads on page load")
     return outcome

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import lazyload
 
 from app.auth.models import ROLES, Agency, ApiToken, TeamMember, User
 from app.core.errors import DomainError, NotFound
@@ -195,22 +196,42 @@ def issue_token(user: User, ttl_seconds: int, agency_slug: str | None = None) ->
 
 
 def resolve_token(raw: str) -> Principal:
-    """Map a bearer token to its principal. Raises AuthError with the spec's messages."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(raw)))
-    if token is None or token.revoked_at is not None:
+    """Map a bearer token to its principal in one query (token, user, role in the token's agency).
+
+    Raises AuthError with the spec's messages.
+    """
+    row = db.session.execute(
+        select(ApiToken, User, TeamMember.role)
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(TeamMember, (TeamMember.user_id == ApiToken.user_id)
+                   & (TeamMember.agency_id == ApiToken.agency_id) & TeamMember.is_active)
+        .where(ApiToken.token_hash == token_digest(raw))
+        .options(lazyload(User.memberships))).first()
+    if row is None or row.ApiToken.revoked_at is not None:
         raise AuthError("Invalid authentication token")
+    token, user, role = row
     if token.expires_at <= utcnow():
         raise AuthError("Token has expired")
-    user = db.session.get(User, token.user_id)
-    principal = principal_for(user, token.agency_id, token.id) if user and user.is_active else None
-    if principal is None:
+    if not user.is_active or role is None:
         raise AuthError("Invalid authentication token")
+    if token.last_used_at is None or utcnow() - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        record_token_use(token.id)
+    return Principal(user=user, agency_id=token.agency_id, role=role, token_id=token.id)
+
+
+def record_token_use(token_id: uuid.UUID) -> None:
+    """Set last_used_at, at most once a minute, in a statement that commits at once on its own connection.
+
+    Not in the request's transaction: a read request rolls that back (its touch was lost, so every read
+    wrote again), and an UPDATE held until the request ends makes concurrent requests with one token queue
+    on its row lock (measured in bench/).
+    """
     now = utcnow()
-    # Touch at most once a minute: an UPDATE on every request makes concurrent requests
-    # with one token queue on its row lock until each commits (measured in bench/).
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        token.last_used_at = now
-    return principal
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL),
+        ).values(last_used_at=now))
 
 
 def revoke_token(token_id: uuid.UUID) -> None:

@@ -8,7 +8,7 @@ the HTML views, the JSON API and the channel import all see the same 409.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -65,15 +65,16 @@ def is_retryable(exc: DBAPIError) -> bool:
 
 
 @contextmanager
-def guarded_write(overlap: Callable[[], Conflict] = BookingConflict) -> Iterator[None]:
-    """Flush the writes made in the block inside a savepoint and translate constraint errors.
+def guarded_write(overlap: Callable[[], Conflict] = BookingConflict, savepoint: bool = True) -> Iterator[None]:
+    """Flush the writes made in the block and translate constraint errors.
 
     An exclusion violation raises `overlap()` (the inventory's BookingConflict unless another
-    domain's constraint is guarded). On a conflict only the savepoint is rolled back, so a caller
-    (e.g. an iCal import recording an overbooking) can go on with its transaction.
+    domain's constraint is guarded). With a savepoint only the savepoint is rolled back on a conflict,
+    so a caller (e.g. an iCal import recording an overbooking) can go on with its transaction; without
+    one (a round trip less each way) the whole transaction must be rolled back, as `commit_with_retry` does.
     """
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested() if savepoint else nullcontext():
             yield
             db.session.flush()
     except IntegrityError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, computed_field,
                       field_validator)
@@ -220,10 +220,13 @@ class RangeOut(BaseModel):
 
 
 class AvailabilityOut(BaseModel):
+    """PostgreSQL shapes this answer; its ranges are documented as RangeOut but checked as plain JSON
+    objects, so answering builds no model per range."""
     property_id: uuid.UUID
     from_date: date
     to_date: date
-    ranges: list[RangeOut]
+    ranges: Annotated[list[dict[str, Any]],
+                      WithJsonSchema({"type": "array", "items": RangeOut.model_json_schema()})]
 
 
 class BlockIn(BaseModel):

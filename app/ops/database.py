@@ -1,8 +1,9 @@
 """Database availability: startup retries, degraded mode and self-heal, schema drift.
 
 The web process starts even when PostgreSQL is unreachable (spec 50, degraded
-mode); every request simply tries the pool again (pre-ping), and a background
-thread logs the return to normal mode.
+mode); every request simply tries the pool again (which replaces connections the
+server closed, see `app.db.discard_closed_connections`), and a background thread logs
+the return to normal mode.
 """
 from __future__ import annotations
 

@@ -101,3 +101,13 @@ def test_token_use_is_recorded_at_most_once_a_minute(app, client, make_user):
         service.resolve_token(raw)
         db.session.commit()
         assert db.session.scalar(db.select(ApiToken.last_used_at)) > first
+
+
+def test_a_read_request_records_the_token_use(app, admin_api):
+    """Reads roll their transaction back; the use is recorded on its own and survives that."""
+    from app.auth.models import ApiToken
+    from app.extensions import db
+
+    assert admin_api.get("/api/v1/properties/").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(db.select(ApiToken.last_used_at)) is not None

@@ -95,9 +95,9 @@ def test_channel_holds_upsert_move_conflict_and_release(inventory, make_property
     service.create_booking(prop.agency_id, prop.id, stay(30, 32))
     with pytest.raises(BookingConflict):  # an overbooking: the import records it and goes on
         service.upsert_channel_hold(prop.agency_id, prop.id, connection, "evt-3@airbnb", day(31), day(33))
-    with pytest.raises(BookingConflict):
+    with pytest.raises(BookingConflict), db.session.begin_nested():  # a caller going on brings its savepoint
         service.create_booking(prop.agency_id, prop.id, stay(13, 15))
-    window = service.get_availability(prop.agency_id, prop.id, stay(0, 40))
+    window = service.list_active_ranges(prop.agency_id, stay(0, 40), [prop.id])
     assert [(r.kind, r.state, r.start_date, r.external_uid, r.connection_id) for r in window] == [
         ("channel_hold", "held", day(11), "evt-1@airbnb", connection),
         ("channel_hold", "held", day(20), "evt-2@airbnb", connection),
@@ -133,12 +133,12 @@ def test_channel_bookings_skip_direct_booking_rules(inventory, make_property):
     from app.inventory.errors import DuplicateExternalRef
     from app.core.errors import ValidationFailed
 
-    service, _ = inventory
+    service, db = inventory
     prop = make_property(min_stay_nights=3)
     past = service.create_booking(prop.agency_id, prop.id, stay(-10, -9), source="airbnb", external_ref="HM1")
     assert past.status == "confirmed"
     assert service.find_booking_by_external_ref(prop.agency_id, "airbnb", "HM1").id == past.id
-    with pytest.raises(DuplicateExternalRef):
+    with pytest.raises(DuplicateExternalRef), db.session.begin_nested():
         service.create_booking(prop.agency_id, prop.id, stay(50, 53), source="airbnb", external_ref="HM1")
     with pytest.raises(ValidationFailed):
         service.create_booking(prop.agency_id, prop.id, stay(-10, -9))
@@ -233,7 +233,8 @@ def test_a_conflicting_change_leaves_the_booking_and_the_transaction_usable(inve
     with pytest.raises(BookingConflict):
         service.update_booking(prop.agency_id, booking.id, service.BookingChanges(
             check_in=day(9), check_out=day(11), notes="moved", guest=service.GuestDetails("New", "Guest")))
-    with pytest.raises(BookingConflict):
+    # creating takes no savepoint of its own (the request rolls back as a whole): a caller going on brings one
+    with pytest.raises(BookingConflict), db.session.begin_nested():
         service.create_booking(prop.agency_id, prop.id, stay(11, 12), guest=service.GuestDetails("Other", "Guest"))
     db.session.refresh(booking)
     assert (booking.check_in, booking.notes, booking.guest_id) == (day(1), "original", None)

@@ -170,20 +170,21 @@ def test_staff_reads_pricing_but_cannot_change_it(logged_in, app, make_property)
     assert client.post("/pricing/extras", data={}).status_code == 403
 
 
-def test_visitor_tax_rule_is_deactivated_from_today(logged_in, app):
+def test_visitor_tax_rule_is_deactivated_from_today(logged_in, app, make_property):
     from app.pricing import engine, service
-    from app.pricing.service.quotes import tax_rule_of
 
     client = logged_in("admin")
     rule = committed(app, lambda: service.create_tax_rule(client.user.agency.id, name="Kurtaxe", municipality="",
                                                           amount_per_adult_night=Decimal("2"), child_bands=[],
                                                           collected_on_site=False, valid_from=day(-30)))
+    prop = make_property(client.user.agency, visitor_tax_rule_id=rule.id)
     ended = client.post(f"/pricing/visitor-tax/{rule.id}/deactivate", headers=hx())
     assert ended.status_code == 200 and "tax-rules-changed" in ended.headers["HX-Trigger"]
     with app.app_context():
         stored = service.get_tax_rule(rule.agency_id, rule.id)
-        assert stored.valid_to == day(-1) and not tax_rule_of(stored).taxes(day(0))
-        assert engine.visitor_tax_lines(tax_rule_of(stored), engine.StayRequest(day(1), day(3))) == []
+        tax_rule = service.pricing_of(service.get_pricing_property(prop.agency_id, prop.id), day(0), day(3)).tax_rule
+        assert stored.valid_to == day(-1) and tax_rule.valid_to == day(-1) and not tax_rule.taxes(day(0))
+        assert engine.visitor_tax_lines(tax_rule, engine.StayRequest(day(1), day(3))) == []
     assert "Ended" in text(client.get("/pricing/visitor-tax"))
     future = committed(app, lambda: service.create_tax_rule(client.user.agency.id, name="Next year", municipality="",
                                                             amount_per_adult_night=Decimal("2"), child_bands=[],

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import uuid
 
+from flask import current_app
+
 from app.inventory import service
 from app.inventory.api.base import BLOCK_EDITORS, bp
 from app.inventory.schemas import (
-    AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail, RangeOut,
+    AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail,
 )
 from app.inventory.transaction import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
@@ -25,9 +27,8 @@ def get_availability(query: AvailabilityQuery):
     holds (held). A day that no range covers is free, and a booking there will succeed.
     """
     window = service.Stay(query.from_date, query.to_date)
-    ranges = service.get_availability(current_agency_id(), query.property_id, window)
-    return AvailabilityOut(property_id=query.property_id, from_date=query.from_date, to_date=query.to_date,
-                           ranges=[RangeOut.model_validate(r) for r in ranges])
+    document = service.availability_document(current_agency_id(), query.property_id, window)
+    return current_app.response_class(document, mimetype="application/json")
 
 
 @bp.get("/availability/blocks", strict_slashes=False)

@@ -37,12 +37,17 @@ def check_price_setter(total_price) -> None:
 
 
 def booking_detail(booking: Booking) -> BookingDetailOut:
-    """The booking with its stored price lines (and the engine's total when it just priced it)."""
+    """The booking with its stored price lines (and the engine's total when it just priced it).
+
+    A booking created in this request carries the lines it wrote; others read them.
+    """
     quote = getattr(booking, "quote", None)
+    lines = getattr(booking, "written_lines", None)
     return BookingDetailOut.model_validate({
         **{name: getattr(booking, name) for name in BookingDetailOut.model_fields
            if name not in ("price_lines", "quoted_total")},
-        "price_lines": pricing.price_lines(booking.id), "quoted_total": quote.total if quote else None})
+        "price_lines": pricing.price_lines(booking.id) if lines is None else lines,
+        "quoted_total": quote.total if quote else None})
 
 
 @bp.get("/bookings/")
@@ -78,8 +83,9 @@ def create_booking(json: BookingIn):
     agency_id = current_agency_id()
     data = service_arguments(json.model_dump(exclude={"property_id", "check_in", "check_out"}))
     stay = service.Stay(json.check_in, json.check_out)
-    booking = commit_with_retry(lambda: service.create_booking(agency_id, json.property_id, stay, **data))
-    return booking_detail(booking), 201
+    # The answer is built from the flushed rows before the commit: no read after it.
+    return commit_with_retry(
+        lambda: booking_detail(service.create_booking(agency_id, json.property_id, stay, **data))), 201
 
 
 @bp.get("/bookings/<uuid:booking_id>")

@@ -17,13 +17,15 @@ from app.inventory.service.properties import (
     create_property, delete_property, find_property_by_ical_token, find_property_by_name, get_property,
     is_known_timezone, list_properties, property_today, rotate_ical_token, update_property,
 )
-from app.inventory.service.ranges import OccupiedRange, Stay, get_availability, list_active_ranges
+from app.inventory.service.ranges import (
+    OccupiedRange, Stay, availability_document, list_active_ranges,
+)
 from app.inventory.service.rules import INITIAL_STATUSES, TRANSITIONS
 
 __all__ = [
-    "BookingChanges", "GuestDetails", "INITIAL_STATUSES", "OccupiedRange", "Stay", "TRANSITIONS",
+    "BookingChanges", "GuestDetails", "availability_document", "INITIAL_STATUSES", "OccupiedRange", "Stay", "TRANSITIONS",
     "cancel_booking", "create_block", "create_booking", "create_property", "delete_block", "delete_property",
-    "find_booking_by_external_ref", "find_property_by_ical_token", "find_property_by_name", "get_availability",
+    "find_booking_by_external_ref", "find_property_by_ical_token", "find_property_by_name",
     "get_block",
     "get_booking", "get_property", "is_known_timezone", "list_active_ranges", "list_blocks", "list_bookings", "list_properties",
     "property_today", "refresh_guest_metrics", "release_channel_holds", "rotate_ical_token",

@@ -20,7 +20,9 @@ from app.inventory.errors import guarded_write
 from app.inventory.models import OCCUPYING_STATUSES, Booking
 from app.inventory.service.guest_metrics import refresh_guest_metrics
 from app.inventory.service.properties import get_property
-from app.inventory.service.ranges import Stay, active_range_of, lock_property, move, occupy, release
+from app.inventory.service.ranges import (
+    Stay, active_range, active_range_of, lock_property, move, occupy, property_lock, release,
+)
 from app.inventory.service.rules import check_dates_editable, check_initial_status, check_stay, check_transition
 from app.pricing import engine, service as pricing
 
@@ -110,29 +112,33 @@ def create_booking(agency_id: uuid.UUID, property_id: uuid.UUID, stay: Stay, *, 
                    total_price: Decimal | None = None, notes: str | None = None) -> Booking:
     """Create a booking; an occupying one takes the dates (property lock, then insert).
 
+    The property, its pricing rows and (for an occupying booking) its lock come in one statement.
     The pricing engine prices the stay and its lines are stored; a given total_price becomes one
-    `manual` line instead (the engine's quote stays on `booking.quote` for comparison). Raises
+    `manual` line instead (the engine's quote stays on `booking.quote` for comparison, the stored
+    lines on `booking.written_lines`, so an answer needs no read after the commit). Raises
     NotFound (property, guest), ValidationFailed (rules), BookingConflict (dates taken), DuplicateExternalRef.
     """
-    prop = get_property(agency_id, property_id)
+    occupies = status in OCCUPYING_STATUSES
+    priced = pricing.load_priced_property(agency_id, property_id, stay.start, stay.end,
+                                          also=(property_lock,) if occupies else ())
+    prop = priced.prop
     check_initial_status(status)
     check_stay(prop, stay, direct=source == "direct")
-    quote = pricing.quote_property(prop, stay_request(stay, adults, children, children_ages, extras),
-                                   check_rules=source == "direct")
+    quote = pricing.quote_priced(priced, stay_request(stay, adults, children, children_ages, extras),
+                                 check_rules=source == "direct")
     booking = Booking(
         id=uuid.uuid4(), agency_id=agency_id, property_id=prop.id, check_in=stay.start, check_out=stay.end,
         status=status, source=source, external_ref=external_ref, adults=adults, children=children,
         children_ages=children_ages, currency=prop.currency, notes=notes)
     booking.quote = quote
-    if status in OCCUPYING_STATUSES:
-        lock_property(prop.id)
-    with guarded_write():  # all or nothing, also for an inline guest
+    # One transaction and no savepoint: a conflict fails the flush and the caller rolls everything back.
+    with guarded_write(savepoint=False):
         booking.guest_id = resolve_guest(agency_id, guest_id, guest)
         db.session.add(booking)
-        if status in OCCUPYING_STATUSES:
-            occupy(agency_id, prop.id, "booking", booking.id, stay)
-        pricing.write_price_lines(booking, list(quote.lines) if total_price is None
-                                  else [pricing.manual_line(total_price)])
+        if occupies:
+            active_range(agency_id, prop.id, "booking", booking.id, stay)
+        booking.written_lines = pricing.add_price_lines(
+            booking, list(quote.lines) if total_price is None else [pricing.manual_line(total_price)])
     refresh_guest_metrics(agency_id, booking.guest_id)
     return booking
 

@@ -9,8 +9,8 @@ from app.pricing.service.extras import (
     set_property_extras, update_extra_service,
 )
 from app.pricing.service.quotes import (
-    booked_extras, has_manual_price, manual_line, price_lines, pricing_of, property_rates, quote_property,
-    quote_stay, write_price_lines,
+    PricedProperty, add_price_lines, booked_extras, has_manual_price, load_priced_property, manual_line, price_lines,
+    pricing_of, property_rates, quote_priced, quote_property, quote_stay, write_price_lines,
 )
 from app.pricing.service.seasons import (
     create_season, delete_season, get_pricing_property, get_season, list_seasons, update_season,
@@ -20,7 +20,7 @@ from app.pricing.service.tax_rules import (
 )
 
 __all__ = [
-    "assigned_extras", "booked_extras", "create_extra_service", "create_season", "create_tax_rule", "delete_extra_service",
+    "PricedProperty", "add_price_lines", "load_priced_property", "quote_priced", "assigned_extras", "booked_extras", "create_extra_service", "create_season", "create_tax_rule", "delete_extra_service",
     "delete_season", "delete_tax_rule", "get_extra_service", "get_pricing_property", "get_season", "get_tax_rule",
     "has_manual_price", "list_extra_services", "list_seasons", "list_tax_rules", "manual_line", "price_lines",
     "pricing_of", "property_assignments", "property_rates", "quote_property", "quote_stay", "set_property_extras",
