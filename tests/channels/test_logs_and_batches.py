@@ -6,6 +6,8 @@ import uuid
 
 import psycopg
 
+from tests.channels.helpers import summaries_match
+
 CONNECTIONS = "/api/v1/channel-connections/"
 
 
@@ -130,29 +132,6 @@ def test_last_sync_at_falls_back_to_newest_successful_log(client, setup, write_l
     row = client.get(CONNECTIONS, headers=headers).get_json()[0]
     assert row["last_sync_at"] is not None and row["last_sync_at"] == row["last_success_at"]
     assert row["stale"] is True  # two days old with a 24 h threshold
-
-
-# The batch list's summaries must always equal the aggregation of the logs they summarise.
-AGGREGATED = """
-SELECT connection_id, batch_id,
-       count(*) FILTER (WHERE status IN ('triggered', 'queued')), count(*) FILTER (WHERE status = 'running'),
-       count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'failed'),
-       count(*) FILTER (WHERE status NOT IN ('triggered', 'queued', 'running', 'success', 'failed')),
-       min(created_at), max(coalesce(updated_at, created_at))
-  FROM channel_sync_logs WHERE batch_id IS NOT NULL GROUP BY connection_id, batch_id
-"""
-SUMMARISED = """
-SELECT connection_id, batch_id, triggered, running, success, failed, other, created_at_min, updated_at_max
-  FROM sync_batches
-"""
-
-
-def summaries_match(database_url) -> int:
-    """Asserts summaries == aggregation; returns how many batches there are."""
-    with psycopg.connect(database_url) as conn:
-        aggregated = set(conn.execute(AGGREGATED).fetchall())
-        assert set(conn.execute(SUMMARISED).fetchall()) == aggregated
-    return len(aggregated)
 
 
 def test_batch_summaries_follow_every_write_of_the_logs(client, setup, write_logs, app, database_url):
