@@ -69,22 +69,26 @@ $fn$
 
 
 REMOVED_ROWS = "SELECT *, 1 AS sign FROM old_rows"
+REMOVED_TOTAL = " + ".join(f"d.{name}" for name in BUCKETS)
+# Summaries whose every log went are deleted (the retention purge's usual case); the others lose the
+# removed counts and take their timestamps from the logs that remain.
 ON_DELETE = f"""
 CREATE FUNCTION sync_batches_on_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  WITH d (connection_id, batch_id, {COUNT_COLUMNS}) AS ({DELTAS % REMOVED_ROWS}),
+  emptied AS (
+    DELETE FROM sync_batches AS b USING d
+     WHERE b.connection_id = d.connection_id AND b.batch_id = d.batch_id AND b.total <= {REMOVED_TOTAL})
   UPDATE sync_batches AS b
      SET {SUBTRACTED},
          created_at_min = coalesce(kept.created_at_min, b.created_at_min),
          updated_at_max = coalesce(kept.updated_at_max, b.updated_at_max)
-    FROM ({DELTAS % REMOVED_ROWS}) AS d (connection_id, batch_id, {COUNT_COLUMNS})
+    FROM d
     LEFT JOIN LATERAL (
       SELECT min(created_at) AS created_at_min, max(coalesce(updated_at, created_at)) AS updated_at_max
         FROM channel_sync_logs AS l
        WHERE l.connection_id = d.connection_id AND l.batch_id = d.batch_id) AS kept ON TRUE
-   WHERE b.connection_id = d.connection_id AND b.batch_id = d.batch_id;
-  DELETE FROM sync_batches AS b
-   USING (SELECT DISTINCT connection_id, batch_id FROM old_rows) AS d
-   WHERE b.connection_id = d.connection_id AND b.batch_id = d.batch_id AND b.total <= 0;
+   WHERE b.connection_id = d.connection_id AND b.batch_id = d.batch_id AND b.total > {REMOVED_TOTAL};
   RETURN NULL;
 END
 $fn$
