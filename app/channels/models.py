@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, text
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Index, Numeric, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -79,6 +79,28 @@ class ChannelSyncLog(db.Model):
     finished_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
+
+
+class SyncBatch(db.Model):
+    """Summary of one batch's logs: status buckets (spec 30 "Batch aggregation") and the timestamps the
+    batch list ranks by. Written only by the triggers on `channel_sync_logs` (migration e4fa7c3d0504), in
+    the transaction that writes the logs; read by the batch list and the batch cards."""
+    __tablename__ = "sync_batches"
+    __table_args__ = (
+        Index("ix_sync_batches_connection_updated", "connection_id", text("updated_at_max DESC"),
+              text("created_at_min DESC")),
+    )
+    connection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("channel_connections.id", ondelete="CASCADE"), primary_key=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    triggered: Mapped[int] = mapped_column(server_default="0")
+    running: Mapped[int] = mapped_column(server_default="0")
+    success: Mapped[int] = mapped_column(server_default="0")
+    failed: Mapped[int] = mapped_column(server_default="0")
+    other: Mapped[int] = mapped_column(server_default="0")
+    total: Mapped[int] = mapped_column(Computed("triggered + running + success + failed + other", persisted=True))
+    created_at_min: Mapped[datetime]
+    updated_at_max: Mapped[datetime]
 
 
 class ChannelRate(db.Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import psycopg
+
 OPERATIONS = ("availability_update", "pricing_update", "bookings_sync")
 
 
@@ -25,3 +27,26 @@ def insert_logs(connection, *statuses: str, batch_id: uuid.UUID | None = None, a
     db.session.add_all(logs)
     db.session.commit()
     return batch_id, [log.id for log in logs]
+
+
+# The batch list's summaries must always equal the aggregation of the logs they summarise.
+AGGREGATED = """
+SELECT connection_id, batch_id,
+       count(*) FILTER (WHERE status IN ('triggered', 'queued')), count(*) FILTER (WHERE status = 'running'),
+       count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'failed'),
+       count(*) FILTER (WHERE status NOT IN ('triggered', 'queued', 'running', 'success', 'failed')),
+       min(created_at), max(coalesce(updated_at, created_at))
+  FROM channel_sync_logs WHERE batch_id IS NOT NULL GROUP BY connection_id, batch_id
+"""
+SUMMARISED = """
+SELECT connection_id, batch_id, triggered, running, success, failed, other, created_at_min, updated_at_max
+  FROM sync_batches
+"""
+
+
+def summaries_match(database_url: str) -> int:
+    """Asserts that the batch summaries equal the aggregation of the logs; returns how many batches there are."""
+    with psycopg.connect(database_url) as conn:
+        aggregated = set(conn.execute(AGGREGATED).fetchall())
+        assert set(conn.execute(SUMMARISED).fetchall()) == aggregated
+    return len(aggregated)

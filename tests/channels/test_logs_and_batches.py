@@ -1,7 +1,12 @@
 """Sync logs (filters, search, paging, purge) and batch aggregation, on logs written directly."""
 from __future__ import annotations
 
+import threading
 import uuid
+
+import psycopg
+
+from tests.channels.helpers import summaries_match
 
 CONNECTIONS = "/api/v1/channel-connections/"
 
@@ -127,3 +132,53 @@ def test_last_sync_at_falls_back_to_newest_successful_log(client, setup, write_l
     row = client.get(CONNECTIONS, headers=headers).get_json()[0]
     assert row["last_sync_at"] is not None and row["last_sync_at"] == row["last_success_at"]
     assert row["stale"] is True  # two days old with a 24 h threshold
+
+
+def test_batch_summaries_follow_every_write_of_the_logs(client, setup, write_logs, app, database_url):
+    from app.channels import service
+    from app.extensions import db
+
+    _, headers, _, connection = setup()
+    old, busy = uuid.uuid4(), uuid.uuid4()
+    ids = write_logs(connection, batch_rows(old, "success", "failed", age_days=40)
+                     + [("bookings_sync", "success", old, 1)] + batch_rows(busy, "running", "queued", age_days=1))
+    write_logs(connection, [("availability_update", "success", None, 50)])
+    assert summaries_match(database_url) == 2
+    response = client.post(f"{CONNECTIONS}{connection.id}/sync", headers=headers, json={"sync_type": "full"})
+    assert response.status_code == 200  # inserts a batch, queues it and sweeps `busy` (stale) to failed
+    assert summaries_match(database_url) == 3
+    started = client.get(f"{CONNECTIONS}{connection.id}/sync-batches/{response.get_json()['batch_id']}",
+                         headers=headers).get_json()
+    with app.app_context():
+        service.cancel_sync_log(uuid.UUID(started["operations"][0]["log_id"]), connection.id)
+        db.session.commit()
+    assert summaries_match(database_url) == 3
+    purge = client.post(f"{CONNECTIONS}{connection.id}/sync-logs/purge", headers=headers,
+                        json={"retention_days": 30, "confirm_phrase": "PURGE"})
+    assert purge.get_json()["deleted_count"] == 3  # two logs of `old` (its newest stays) and the unbatched one
+    assert summaries_match(database_url) == 3
+    batch = client.get(f"{CONNECTIONS}{connection.id}/sync-batches/{old}", headers=headers).get_json()
+    assert batch["status_counts"]["success"] == 1 and [op["log_id"] for op in batch["operations"]] == [str(ids[2])]
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DELETE FROM channel_connections WHERE id = %s", (connection.id,))
+    assert summaries_match(database_url) == 0
+
+
+def test_concurrent_transitions_of_one_batch_both_count(setup, write_logs, database_url):
+    _, _, _, connection = setup()
+    batch_id = uuid.uuid4()
+    first, second = write_logs(connection, batch_rows(batch_id, "running", "running"))
+    finish = "UPDATE channel_sync_logs SET status = 'success', updated_at = now() WHERE id = %s"
+    with psycopg.connect(database_url) as holding:
+        holding.execute(finish, (first,))  # its transaction stays open: the summary row is locked
+        waiting = threading.Thread(target=lambda: psycopg.connect(database_url, autocommit=True)
+                                   .execute(finish, (second,)).connection.close())
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # blocked on the batch's summary, not lost
+        holding.commit()
+        waiting.join(10)
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT running, success FROM sync_batches WHERE batch_id = %s",
+                            (batch_id,)).fetchone() == (0, 2)
+    assert summaries_match(database_url) == 1

@@ -1,4 +1,4 @@
-"""Sync batches: the logs sharing (connection_id, batch_id), aggregated in one SQL query.
+"""Sync batches: the logs sharing (connection_id, batch_id), read from their summaries in one SQL query.
 
 Buckets (runbook "Batch Status Aggregation"): triggered = triggered or queued,
 running, success, failed, other. Status priority: failed > running >
@@ -24,30 +24,18 @@ BATCH_STATUS_FILTERS = {
     "success": "failed = 0 AND running = 0 AND triggered = 0 AND success = total AND total > 0",
 }
 
-# Counts first, operations only for the page's batches: aggregating every log of a
-# connection into JSON cost ~70 ms at 5,000 logs per connection (bench/, BENCHMARKS.md).
+# A page of the connection's batch summaries (kept on write, see SyncBatch), then the operations of
+# only those batches. Ranking by aggregating every log of a connection cost ~95 ms at 5,000 logs per
+# connection, ~32 ms with an index covering the aggregation (bench/, BENCHMARKS.md).
 BATCH_SQL = """
-WITH agg AS (
-  SELECT batch_id,
-         count(*) AS total,
-         count(*) FILTER (WHERE status IN ('triggered', 'queued')) AS triggered,
-         count(*) FILTER (WHERE status = 'running') AS running,
-         count(*) FILTER (WHERE status = 'success') AS success,
-         count(*) FILTER (WHERE status = 'failed') AS failed,
-         count(*) FILTER (WHERE status NOT IN ('triggered', 'queued', 'running', 'success', 'failed')) AS other,
-         min(created_at) AS created_at_min,
-         max(coalesce(updated_at, created_at)) AS updated_at_max
-    FROM channel_sync_logs
-   WHERE connection_id = :connection_id AND batch_id IS NOT NULL {batch_clause}
-   GROUP BY batch_id
-), page AS (
-  SELECT *,
+WITH page AS (
+  SELECT batch_id, total, triggered, running, success, failed, other, created_at_min, updated_at_max,
          CASE WHEN failed > 0 THEN 'failed'
               WHEN running > 0 OR triggered > 0 THEN 'running'
               WHEN success = total AND total > 0 THEN 'success'
               ELSE 'unknown' END AS batch_status
-    FROM agg
-   WHERE {status_clause}
+    FROM sync_batches
+   WHERE connection_id = :connection_id {batch_clause} AND {status_clause}
    ORDER BY updated_at_max DESC, created_at_min DESC
    LIMIT :limit OFFSET :offset
 )

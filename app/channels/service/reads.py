@@ -12,7 +12,6 @@ from sqlalchemy import exists, select, text
 
 from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConnection, ChannelSyncLog
 from app.channels.service.batches import BATCH_SQL, BatchSummary, summary_from_row
-from app.channels.service.connections import owned_connection
 from app.core.tenancy import scoped
 from app.extensions import db
 from app.inventory.models import Property
@@ -31,9 +30,9 @@ def find_connections(agency_id: uuid.UUID, platform_type: str, property_id: uuid
         .order_by(ChannelConnection.created_at.desc())))
 
 
-def has_active_logs(agency_id: uuid.UUID, connection_id: uuid.UUID) -> bool:
-    """Whether any log of the connection is still triggered, queued or running. Raises ConnectionNotFound."""
-    owned_connection(agency_id, connection_id)
+def has_active_logs(connection_id: uuid.UUID) -> bool:
+    """Whether any log of the connection is still triggered, queued or running (a connection whose
+    ownership the caller has checked: the logs panel polls, so it spends no second lookup on it)."""
     return bool(db.session.scalar(select(exists().where(
         ChannelSyncLog.connection_id == connection_id, ChannelSyncLog.status.in_(ACTIVE_SYNC_STATUSES)))))
 

@@ -92,7 +92,7 @@ def logs_panel(connection_id: uuid.UUID, args: MultiDict) -> dict:
         config = current_app.config
         if any(card.active for card in cards) or any(is_active(log.status) for log in page.logs):
             interval = config["CHANNELS_LOGS_ACTIVE_POLL_SECONDS"]
-        elif service.has_active_logs(agency_id, connection_id):
+        elif service.has_active_logs(connection_id):
             interval = config["CHANNELS_LOGS_POLL_SECONDS"]
 
     def page_url(offset: int) -> str:
