@@ -10,7 +10,7 @@ from app.channels.views.base import bp
 from app.channels.views.forms import field_errors, toast
 from app.channels.views.panels import offset_arg, parse_uuid, pick
 from app.core.errors import DomainError, NotFound
-from app.inventory.transaction import commit_with_retry
+from app.db import commit_with_retry
 from app.inventory.views.base import close_modal
 from app.web.auth import current_agency_id, current_principal
 from app.web.forms import form_status

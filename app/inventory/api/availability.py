@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import uuid
 
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import BLOCK_EDITORS, bp
 from app.inventory.schemas import (
     AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail, RangeOut,
 )
-from app.inventory.transaction import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, current_principal, require_role
 from app.web.idempotency import IdempotencyHeaders, idempotent
