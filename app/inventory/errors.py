@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import Conflict, DomainError, sqlstate
+from app.core.errors import Conflict, sqlstate
 from app.extensions import db
 
 EXCLUSION_VIOLATION = "23P01"
