@@ -90,12 +90,12 @@ def test_row_test_shows_mock_badge_and_toast(office):
     assert "Mock Mode (Simulated)" in body and "Healthy" in body
     assert "Connection test passed: Mock: Connection is healthy (Mock Mode" in response.headers["HX-Trigger"]
     panel = client.post(f"/connections/{client.connection.id}/test?view=panel", headers=hx()).get_data(as_text=True)
-    assert f'id="connection-test-panel-{client.connection.id}"' in panel and "CHANNEL_MOCK_MODE=false" in panel
+    assert f'id="connection-test-panel-{client.connection.id}"' in panel and "CHANNELS_MOCK_MODE=false" in panel
 
 
 def test_test_without_credentials_shows_not_configured(office, app, monkeypatch):
     client = office()
-    monkeypatch.setitem(app.config, "CHANNEL_MOCK_MODE", False)
+    monkeypatch.setitem(app.config, "CHANNELS_MOCK_MODE", False)
     body = client.post(f"/connections/{client.connection.id}/test?view=panel", headers=hx()).get_data(as_text=True)
     assert "Not Configured" in body and "AIRBNB_API_KEY" in body and "Unhealthy" in body
 
@@ -536,6 +536,6 @@ def test_channel_pages_answer_404_when_the_channel_manager_is_off(app, database_
     from app import create_app
     from tests.conftest import build_config
 
-    off = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False, DB_STARTUP_CHECK=False))
+    off = create_app(build_config(database_url, redis_url, CHANNELS_ENABLED=False, DB_STARTUP_CHECK=False))
     assert "channels.connections" not in off.view_functions
     assert off.test_client().get("/connections").status_code == 404

@@ -54,7 +54,7 @@ class ConnectionView:
 
     @property
     def stale(self) -> bool:
-        hours = current_app.config["SYNC_STALE_CONNECTION_HOURS"]
+        hours = current_app.config["CHANNELS_STALE_CONNECTION_HOURS"]
         return self.last_success_at is None or self.last_success_at < utcnow() - timedelta(hours=hours)
 
 
@@ -245,7 +245,7 @@ def deletion_impact(agency_id: uuid.UUID, connection_id: uuid.UUID) -> DeletionI
         .where(ChannelSyncLog.connection_id == connection_id)).one()
     held = db.session.scalar(select(func.count()).select_from(InventoryRange).where(
         InventoryRange.connection_id == connection_id, InventoryRange.state == "active"))
-    return DeletionImpact(logs[0], logs[1], held, current_app.config["SYNC_LOG_RETENTION_DAYS"])
+    return DeletionImpact(logs[0], logs[1], held, current_app.config["CHANNELS_SYNC_LOG_RETENTION_DAYS"])
 
 
 def ical_import_url(agency_id: uuid.UUID, connection_id: uuid.UUID) -> str | None:
@@ -267,8 +267,8 @@ def test_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> tuple[Cha
 
 
 def stale_clauses(last_success) -> tuple:
-    """An active connection never synced successfully or not within SYNC_STALE_CONNECTION_HOURS."""
-    cutoff = utcnow() - timedelta(hours=current_app.config["SYNC_STALE_CONNECTION_HOURS"])
+    """An active connection never synced successfully or not within CHANNELS_STALE_CONNECTION_HOURS."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["CHANNELS_STALE_CONNECTION_HOURS"])
     return (ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active",
             or_(last_success.is_(None), last_success < cutoff))
 
@@ -296,7 +296,7 @@ def stale_connection_summary(connection=None, limit: int = 20) -> dict:
              .order_by(last_success.asc().nulls_first(), ChannelConnection.id).limit(limit))
     rows = (connection or db.session).execute(query).all()
     return {"count": rows[0].total if rows else 0,
-            "threshold_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
+            "threshold_hours": current_app.config["CHANNELS_STALE_CONNECTION_HOURS"],
             "connections": [{"id": str(row.id), "agency_id": str(row.agency_id), "platform_type": row.platform_type,
                              "last_success_at": row.last_success_at.isoformat() if row.last_success_at else None}
                             for row in rows]}
