@@ -49,6 +49,26 @@ def logs_url(client, **args) -> str:
 
 # --- connections page ---
 
+def test_connections_table_pages_and_paging_keeps_search_and_filters(office, make_property, make_connection):
+    client = office()  # one Airbnb connection of "Haus Seeblick"
+    for number in range(26):
+        make_connection(client.agency, make_property(client.agency, name=f"Ferienhaus {number:02d}"), "booking_com")
+    first = client.get("/connections?platform_type=booking_com")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and html.count('<tr id="connection-') == 25 and "1–25 of 26" in html
+    assert "Haus Seeblick" not in html and '<input type="hidden" name="platform_type" value="booking_com">' in html
+    next_url = re.search(r'hx-get="([^"]*offset=25[^"]*)" hx-target="#connection-table"', html).group(1)
+    assert "platform_type=booking_com" in next_url
+    second = client.get(next_url.replace("&amp;", "&"), headers=hx())
+    rest = second.get_data(as_text=True)
+    assert second.status_code == 200 and "<html" not in rest and rest.count('<tr id="connection-') == 1
+    assert "26–26 of 26" in rest and 'hx-get="/connections?offset=25"' in element(rest, "connection-table")
+    searched = client.get("/connections?q=Ferienhaus+1", headers=hx()).get_data(as_text=True)
+    assert searched.count('<tr id="connection-') == 10 and 'class="pagination"' not in searched
+    bad = client.get("/connections?offset=-1", headers=hx())
+    assert bad.status_code == 422 and "Could not load connections" in bad.get_data(as_text=True)
+
+
 def test_connections_page_and_search_fragment(office):
     client = office()
     page = client.get("/connections")

@@ -22,6 +22,7 @@ from app.channels.errors import (ConnectionExists, ConnectionNotFound, Connectio
 from app.channels.models import (ACTIVE_SYNC_STATUSES, CONNECTION_STATUSES, PLATFORMS, ChannelConnection,
                                  ChannelSyncLog)
 from app.core.errors import NotFound, ValidationFailed
+from app.core.pagination import Page, count
 from app.core.tenancy import get_owned, scoped
 from app.db import utcnow
 from app.extensions import db
@@ -72,8 +73,7 @@ def connection_query(agency_id: uuid.UUID):
             .outerjoin(Property, Property.id == ChannelConnection.property_id))
 
 
-def list_connections(agency_id: uuid.UUID, *, limit: int = 100, offset: int = 0, platform_type: str | None = None,
-                     status: str | None = None, q: str | None = None) -> list[ConnectionView]:
+def filtered_connections(agency_id: uuid.UUID, platform_type: str | None, status: str | None, q: str | None):
     """The agency's connections, newest first; `q` searches id, platform, status, listing and property."""
     query = connection_query(agency_id)
     if platform_type:
@@ -87,8 +87,22 @@ def list_connections(agency_id: uuid.UUID, *, limit: int = 100, offset: int = 0,
                                 ChannelConnection.status.ilike(pattern),
                                 ChannelConnection.platform_listing_id.ilike(pattern),
                                 Property.name.ilike(pattern)))
-    query = query.order_by(ChannelConnection.created_at.desc(), ChannelConnection.id).limit(limit).offset(offset)
+    return query.order_by(ChannelConnection.created_at.desc(), ChannelConnection.id)
+
+
+def list_connections(agency_id: uuid.UUID, *, limit: int = 100, offset: int = 0, platform_type: str | None = None,
+                     status: str | None = None, q: str | None = None) -> list[ConnectionView]:
+    """One page of the agency's connections (see `filtered_connections`)."""
+    query = filtered_connections(agency_id, platform_type, status, q).limit(limit).offset(offset)
     return [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
+
+
+def connection_page(agency_id: uuid.UUID, *, limit: int, offset: int = 0, platform_type: str | None = None,
+                    status: str | None = None, q: str | None = None) -> Page[ConnectionView]:
+    """`list_connections` with the number of all matching connections, for a paged table."""
+    rows = list_connections(agency_id, limit=limit, offset=offset, platform_type=platform_type, status=status, q=q)
+    total = count(filtered_connections(agency_id, platform_type, status, q))
+    return Page(items=rows, total=total, limit=limit, offset=offset)
 
 
 def get_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> ConnectionView:

@@ -5,7 +5,7 @@ from flask import redirect, render_template, request, url_for
 
 from app.channels import service
 from app.channels.platforms import PLATFORM_DEFINITIONS
-from app.channels.schemas import ConnectionPatch
+from app.channels.schemas import ConnectionPatch, ConnectionsQuery
 from app.channels.service.conflicts import open_conflict_counts
 from app.channels.views.base import SWAP_ERROR, bp
 from app.channels.views.forms import connection_in, saved, start_failure, uuid_field
@@ -15,16 +15,23 @@ from app.db import commit_with_retry
 from app.web.auth import current_agency_id
 from app.web.forms import form_values, validated
 from app.web.htmx import go_to, hx_response, is_htmx, render_page_or_partial, toast
+from app.web.panels import load_list
 
 CONNECTIONS_CHANGED = {"connections-changed": True}
+PAGE_SIZE = 25
 
 
 @bp.get("/connections")
 def connections():
-    q = request.args.get("q", "").strip()[:200]
-    rows = service.list_connections(current_agency_id(), q=q)
+    """The connections table, one page at a time; paging keeps the search and filters."""
+    agency_id, args = current_agency_id(), request.args.to_dict()
+    loaded = load_list("connections", ConnectionsQuery, args, lambda query: service.connection_page(
+        agency_id, limit=query.limit, offset=query.offset, platform_type=query.platform_type, status=query.status,
+        q=query.q), PAGE_SIZE)
+    filters = {name: args[name] for name in ("q", "platform_type", "status") if args.get(name)}
     return render_page_or_partial("channels/connections.html", "channels/partials/_connection_table.html",
-                                  connections=rows, q=q, conflict_counts=open_conflict_counts(current_agency_id()))
+                                  status=loaded.status, page=loaded.value, error=loaded.error, q=args.get("q", ""),
+                                  filters=filters, conflict_counts=open_conflict_counts(agency_id))
 
 
 def form_context(values=None, errors=None) -> dict:
