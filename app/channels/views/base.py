@@ -19,7 +19,7 @@ SWAP_ERROR = {"X-Swap-Error": "true", **NO_STORE}
 
 @bp.context_processor
 def helpers() -> dict:
-    principal = g.get("principal")  # set by gate(); never query again while rendering an error page
+    principal = g.get("principal")  # set by the page guard; never query again while rendering an error page
     is_admin = principal is not None and principal.role == "admin"
     runbook = (is_admin and current_app.config["ENABLE_OPS_CONSOLE"] and "ops.runbook" in current_app.view_functions)
     return {**TEMPLATE_HELPERS, "is_admin": is_admin, "runbook_url": url_for("ops.runbook") if runbook else None}
