@@ -4,14 +4,19 @@ from __future__ import annotations
 import pytest
 
 
-def test_auto_detect_names_what_is_missing_and_finds_the_connection(app, make_agency, make_property,
-                                                                     make_connection):
+@pytest.fixture
+def airbnb(make_agency, make_property, make_connection):
+    """(agency, property, its Airbnb connection)."""
+    agency = make_agency()
+    prop = make_property(agency, name="Haus Seeblick")
+    return agency, prop, make_connection(agency, prop, "airbnb")
+
+
+def test_auto_detect_names_what_is_missing_and_finds_the_connection(app, make_agency, airbnb):
     from app.channels import service
     from app.core.errors import ValidationFailed
 
-    agency = make_agency()
-    prop = make_property(agency, name="Haus Seeblick")
-    connection = make_connection(agency, prop, "airbnb")
+    agency, prop, connection = airbnb
     with app.app_context():
         assert [match.id for match in service.detect_connections(agency.id, "airbnb", prop.id)] == [connection.id]
         for platform, property_id, chosen, message in (
@@ -26,14 +31,11 @@ def test_auto_detect_names_what_is_missing_and_finds_the_connection(app, make_ag
             service.detect_connections(make_agency().id, "airbnb", prop.id)
 
 
-def test_a_chosen_sync_goes_through_the_property_or_the_connection_trigger(app, make_agency, make_property,
-                                                                           make_connection):
+def test_a_chosen_sync_goes_through_the_property_or_the_connection_trigger(app, airbnb):
     from app.channels import service
     from app.extensions import db
 
-    agency = make_agency()
-    prop = make_property(agency, name="Haus Seeblick")
-    connection = make_connection(agency, prop, "airbnb")
+    agency, prop, connection = airbnb
     with app.app_context():
         pricing = service.trigger_chosen_sync(agency.id, "pricing", "airbnb", prop.id)
         full = service.trigger_chosen_sync(agency.id, "full", "airbnb", prop.id)
