@@ -106,7 +106,7 @@ def up() -> None:
     for key in ("SECRET_KEY", "ENCRYPTION_KEY"):
         env.setdefault(key, dev[key])
     env.setdefault("APP_ENV", "development")
-    env.setdefault("CHANNEL_MOCK_MODE", "true")
+    env.setdefault("CHANNELS_MOCK_MODE", "true")
     env.setdefault("ENABLE_OPS_CONSOLE", "true")
     # the channel simulator and local iCal feeds run on this machine
     env.setdefault("CHANNELS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost")

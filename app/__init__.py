@@ -9,7 +9,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import load_config
+from app.config import RENAMED_SETTINGS, load_config
 
 log = logging.getLogger("app")
 
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app.logging_setup import configure_logging
     configure_logging(app)
+    log_deprecated_settings(app)
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops > 0:  # without a proxy in front, X-Forwarded-* come from the client: never trusted
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -45,6 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
         from app.ops.database import init_database_monitor
         init_database_monitor(app)
     return app
+
+
+def log_deprecated_settings(app: Flask) -> None:
+    for old in app.config.get("DEPRECATED_SETTINGS", ()):
+        log.warning("Setting %s is deprecated; use %s instead (the old name still works for now)", old,
+                    RENAMED_SETTINGS[old])
 
 
 def check_required_config(app: Flask) -> None:

@@ -45,6 +45,34 @@ CHANNEL_PLATFORM_SETTINGS = (
 )
 
 
+# Channel-manager settings by their old names -> the CHANNELS_ names. An old name still works when the
+# new one is not set; startup logs one deprecation line for each old name in use.
+RENAMED_SETTINGS = {
+    "CHANNEL_MANAGER_ENABLED": "CHANNELS_ENABLED",
+    "CHANNEL_MOCK_MODE": "CHANNELS_MOCK_MODE",
+    "SYNC_LOG_STALE_MINUTES": "CHANNELS_SYNC_LOG_STALE_MINUTES",
+    "SYNC_LOG_RETENTION_DAYS": "CHANNELS_SYNC_LOG_RETENTION_DAYS",
+    "SYNC_LOG_PURGE_BATCH": "CHANNELS_SYNC_LOG_PURGE_BATCH",
+    "SYNC_STALE_CONNECTION_HOURS": "CHANNELS_STALE_CONNECTION_HOURS",
+    "SYNC_REAP_GRACE_SECONDS": "CHANNELS_SYNC_REAP_GRACE_SECONDS",
+}
+
+
+def is_set(env: Mapping[str, str], name: str) -> bool:
+    return (env.get(name) or "").strip() != ""
+
+
+def with_renamed_settings(env: Mapping[str, str]) -> tuple[dict, list[str]]:
+    """The environment with each old name read as its new one (a set new name wins), and the old names in use."""
+    merged, used = dict(env), []
+    for old, new in RENAMED_SETTINGS.items():
+        if is_set(env, old):
+            used.append(old)
+            if not is_set(env, new):
+                merged[new] = env[old]
+    return merged, used
+
+
 def env_list(env: Mapping[str, str], name: str) -> list[str]:
     return [item.strip() for item in env.get(name, "").split(",") if item.strip()]
 
@@ -67,12 +95,12 @@ def channel_config(env: Mapping[str, str]) -> dict:
         "CHANNELS_LOCK_WAIT_SECONDS": env_float(env, "CHANNELS_LOCK_WAIT_SECONDS", 30),
         "CHANNELS_SYNC_WINDOW_DAYS": env_int(env, "CHANNELS_SYNC_WINDOW_DAYS", 90),
         "CHANNELS_DISABLED_PLATFORMS": env_list(env, "CHANNELS_DISABLED_PLATFORMS"),
-        "SYNC_LOG_STALE_MINUTES": env_int(env, "SYNC_LOG_STALE_MINUTES", 60),
+        "CHANNELS_SYNC_LOG_STALE_MINUTES": env_int(env, "CHANNELS_SYNC_LOG_STALE_MINUTES", 60),
         # Sync triggers per connection (API), flask-limiter notation.
         "CHANNELS_TRIGGER_RATE_LIMIT": env.get("CHANNELS_TRIGGER_RATE_LIMIT", "30 per minute"),
-        "SYNC_LOG_RETENTION_DAYS": env_int(env, "SYNC_LOG_RETENTION_DAYS", 90),
-        "SYNC_LOG_PURGE_BATCH": env_int(env, "SYNC_LOG_PURGE_BATCH", 5000),
-        "SYNC_STALE_CONNECTION_HOURS": env_int(env, "SYNC_STALE_CONNECTION_HOURS", 24),
+        "CHANNELS_SYNC_LOG_RETENTION_DAYS": env_int(env, "CHANNELS_SYNC_LOG_RETENTION_DAYS", 90),
+        "CHANNELS_SYNC_LOG_PURGE_BATCH": env_int(env, "CHANNELS_SYNC_LOG_PURGE_BATCH", 5000),
+        "CHANNELS_STALE_CONNECTION_HOURS": env_int(env, "CHANNELS_STALE_CONNECTION_HOURS", 24),
         **{name: env.get(name, "") for name in CHANNEL_PLATFORM_SETTINGS},
     }
 
@@ -115,7 +143,7 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def load_config(env: Mapping[str, str] | None = None) -> dict:
-    env = os.environ if env is None else env
+    env, deprecated = with_renamed_settings(os.environ if env is None else env)
     app_env = env.get("APP_ENV", "production")
     database_url = env.get("DATABASE_URL", "")
     return {
@@ -126,9 +154,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "DATABASE_URL": database_url,
         "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        "DEPRECATED_SETTINGS": deprecated,
         "MODULES_ENABLED": env_bool(env, "MODULES_ENABLED", True),
-        "CHANNEL_MANAGER_ENABLED": env_bool(env, "CHANNEL_MANAGER_ENABLED", True),
-        "CHANNEL_MOCK_MODE": env_bool(env, "CHANNEL_MOCK_MODE", False),
+        "CHANNELS_ENABLED": env_bool(env, "CHANNELS_ENABLED", True),
+        "CHANNELS_MOCK_MODE": env_bool(env, "CHANNELS_MOCK_MODE", False),
         **public_site_config(env),
         "ENABLE_OPS_CONSOLE": env_bool(env, "ENABLE_OPS_CONSOLE", False),
         "ENABLE_REDIS_HEALTHCHECK": env_bool(env, "ENABLE_REDIS_HEALTHCHECK", True),
@@ -140,7 +169,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "HEALTH_DETAILS_TOKEN": env.get("HEALTH_DETAILS_TOKEN", ""),
         "WORKER_JOB_TIMEOUT": env_int(env, "WORKER_JOB_TIMEOUT", 300),
         "WORKER_HEARTBEAT_SECONDS": env_int(env, "WORKER_HEARTBEAT_SECONDS", 30),
-        "SYNC_REAP_GRACE_SECONDS": env_int(env, "SYNC_REAP_GRACE_SECONDS", 30),
+        "CHANNELS_SYNC_REAP_GRACE_SECONDS": env_int(env, "CHANNELS_SYNC_REAP_GRACE_SECONDS", 30),
         "WORKER_WAIT_FOR_DEPS": env_bool(env, "WORKER_WAIT_FOR_DEPS", True),
         "WORKER_WAIT_INTERVAL": env_float(env, "WORKER_WAIT_INTERVAL", 2),
         "WORKER_WAIT_TIMEOUT": env_float(env, "WORKER_WAIT_TIMEOUT", 60),

@@ -1,20 +1,25 @@
-"""Database foundations every domain uses: column helpers, the clock, the unit of work outside a request
-and periodic steps under an advisory lock."""
+"""Database foundations every domain uses: column helpers, the clock, the one unit of work of views,
+API handlers, jobs and CLI commands, and periodic steps under an advisory lock."""
 from __future__ import annotations
 
 import logging
 import select as io_select
+import time
 import uuid
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TypeVar
 
+from flask import current_app
 from sqlalchemy import Engine, event, func, select, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.errors import DeadlockDetected, is_retryable, sqlstate
 from app.extensions import db
 
 log = logging.getLogger("app.db")
+T = TypeVar("T")
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:
@@ -60,17 +65,34 @@ def discard_closed_connections(engine: Engine) -> None:
             raise DisconnectionError("Connection closed by the database server")
 
 
-@contextmanager
-def unit_of_work():
-    """One short transaction on the session: commit on success, roll back on error, always close."""
-    try:
-        yield db.session
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    finally:
-        db.session.remove()
+def commit_with_retry(work: Callable[[], T]) -> T:
+    """The unit of work: run `work()` and commit once; any error rolls everything back.
+
+    Services flush but never commit. When PostgreSQL reports a deadlock (40P01) or a serialization
+    failure (40001) the whole unit runs again after INVENTORY_RETRY_BACKOFF_MS (100 ms, 200 ms), then
+    raises DeadlockDetected (503, spec 20). `work` must be repeatable: it reads its inputs afresh.
+    """
+    backoff_ms = current_app.config["INVENTORY_RETRY_BACKOFF_MS"]
+    attempt = 0
+    while True:
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except DBAPIError as exc:
+            db.session.rollback()
+            if not is_retryable(exc):
+                raise
+            if attempt >= len(backoff_ms):
+                log.error("Write failed after %d attempts (%s)", attempt + 1, sqlstate(exc))
+                raise DeadlockDetected() from exc
+            log.warning("Write hit %s on attempt %d; retrying in %d ms", sqlstate(exc), attempt + 1,
+                        backoff_ms[attempt])
+            time.sleep(backoff_ms[attempt] / 1000)
+            attempt += 1
+        except BaseException:
+            db.session.rollback()
+            raise
 
 
 def try_periodic_lock(key: str) -> bool:
@@ -80,8 +102,10 @@ def try_periodic_lock(key: str) -> bool:
 
 def run_locked(key: str, step, *args) -> int | None:
     """Run `step` in one committed transaction under the periodic lock; None when locked out."""
-    with unit_of_work():
+    def locked_step():
         if not try_periodic_lock(key):
             log.info("%s: another run holds the lock, skipping", key)
             return None
         return step(*args)
+
+    return commit_with_retry(locked_step)

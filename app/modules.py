@@ -34,7 +34,7 @@ MODULES = (
     Module("pricing", ("app.pricing.api:bp", "app.pricing.views:bp"), depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
-           depends_on=("auth", "inventory", "pricing"), flag="CHANNEL_MANAGER_ENABLED"),
+           depends_on=("auth", "inventory", "pricing"), flag="CHANNELS_ENABLED"),
     Module("public", ("app.public.views:bp", "app.public.api:bp", "app.public.domain_views:bp", "app.direct.views:bp"),
            depends_on=("auth", "inventory", "pricing"), flag="PUBLIC_SITE_ENABLED",
            setup="app.public.setup:setup_public_site"),

@@ -74,7 +74,7 @@ def run(names: list[str], scale_name: str, record: bool, note: str = "") -> tupl
 
 # Channels simulate their calls in-process without the artificial delay, so the figures show the
 # engine's own cost; token issuing is not rate limited for the benchmark's clients.
-EXTRA_ENV = {"CHANNEL_MOCK_MODE": "true", "CHANNELS_MOCK_DELAY_SECONDS": "0", "AUTH_RATE_LIMIT": "1000 per minute"}
+EXTRA_ENV = {"CHANNELS_MOCK_MODE": "true", "CHANNELS_MOCK_DELAY_SECONDS": "0", "AUTH_RATE_LIMIT": "1000 per minute"}
 
 if __name__ == "__main__":
     args = parse(sys.argv[1:])

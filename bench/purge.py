@@ -1,6 +1,6 @@
 """Retention purge of the 1,000,000 log rows the logs benchmark loaded (all older than 90 days).
 
-Runs the scheduled job's own code (`purge_logs_older_than`, SYNC_LOG_PURGE_BATCH
+Runs the scheduled job's own code (`purge_logs_older_than`, CHANNELS_SYNC_LOG_PURGE_BATCH
 rows per transaction under the periodic lock) and times every transaction
 from BEGIN to COMMIT with SQLAlchemy engine events: the longest one is the
 longest time a lock was held.
@@ -50,7 +50,7 @@ def run(stack: Stack, scale) -> Outcome:
         logs.load_logs(stack, logs.make_connections(stack, scale.log_connections, "Purged"), scale.log_rows)
         rows = scale.log_rows
     with stack.app.app_context():
-        batch = stack.app.config["SYNC_LOG_PURGE_BATCH"]
+        batch = stack.app.config["CHANNELS_SYNC_LOG_PURGE_BATCH"]
         durations, stop = timed_transactions(db.engine)
         began = time.perf_counter()
         try:

@@ -82,5 +82,5 @@ def run(stack: Stack, scale) -> Outcome:
     finally:
         stack.stop_workers()
     outcome.notes.append(f"sync: availability syncs, one per connection, triggered by {TRIGGER_CLIENTS} API clients "
-                         "while the workers run; CHANNEL_MOCK_MODE=true with CHANNELS_MOCK_DELAY_SECONDS=0")
+                         "while the workers run; CHANNELS_MOCK_MODE=true with CHANNELS_MOCK_DELAY_SECONDS=0")
     return outcome

@@ -21,7 +21,7 @@ from rq.exceptions import AbandonedJobError
 from app.channels.adapters.base import ChannelError
 from app.channels.service import engine, ical, sync as sync_service
 from app.channels.service.logs import ABANDONED_MESSAGE, fail_log
-from app.db import run_locked, unit_of_work
+from app.db import commit_with_retry, run_locked
 from app.queue import redis_connection, sync_lock_key
 from jobs import app_context
 
@@ -32,8 +32,7 @@ VISIBILITY_POLL_SECONDS = 0.05
 def best_effort(step, *args) -> bool:
     """Record a state change; when the database is gone, log it (the stale sweep catches up)."""
     try:
-        with unit_of_work():
-            return step(*args)
+        return commit_with_retry(lambda: step(*args))
     except Exception as exc:  # noqa: BLE001 - recording must never crash the job
         log.warning("Could not record %s for sync log %s: %s", step.__name__, args[0], exc)
         return False
@@ -43,8 +42,7 @@ def wait_for_plan(log_id: uuid.UUID) -> engine.SyncPlan | None:
     """The trigger enqueues before it commits: give its transaction a moment to become visible."""
     deadline = time.monotonic() + current_app.config["CHANNELS_LOCK_WAIT_SECONDS"]
     while True:
-        with unit_of_work():
-            plan = engine.load_plan(log_id)
+        plan = commit_with_retry(lambda: engine.load_plan(log_id))
         if plan is not None or time.monotonic() > deadline:
             return plan
         time.sleep(VISIBILITY_POLL_SECONDS)
@@ -61,10 +59,8 @@ def backoff_seconds(retry: int, error: ChannelError) -> float:
 def attempt(plan: engine.SyncPlan, number: int) -> dict:
     """One attempt: database pre-flight, then the operation (its writes commit together)."""
     try:
-        with unit_of_work():
-            engine.preflight()
-        with unit_of_work():
-            return engine.run_operation(plan, number)
+        commit_with_retry(engine.preflight)
+        return commit_with_retry(lambda: engine.run_operation(plan, number))
     except Exception as exc:  # noqa: BLE001 - every failure is classified for the retry decision
         raise engine.classify(exc) from exc
 
@@ -133,8 +129,8 @@ def run_channel_sync(sync_log_id: str) -> str:
         if not lock.acquire(blocking=True, blocking_timeout=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"]):
             return requeue_later(plan)
         try:
-            with unit_of_work():
-                plan = engine.load_plan(log_id)  # re-read under the lock: another run may have finished it
+            # Re-read under the lock: another run may have finished it.
+            plan = commit_with_retry(lambda: engine.load_plan(log_id))
             if plan.is_final or not plan_is_current(plan):
                 return "skipped"
             best_effort(engine.mark_running, plan.log_id, 1)

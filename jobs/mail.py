@@ -14,7 +14,7 @@ import uuid
 from flask import current_app
 from rq import get_current_job
 
-from app.db import unit_of_work
+from app.db import commit_with_retry
 from app.mail import service
 from app.mail.smtp import SmtpUrlInvalid, build_message, send
 from jobs import app_context
@@ -27,25 +27,29 @@ def is_last_attempt() -> bool:
     return job is None or not job.retries_left
 
 
+def pending_message(message_id: uuid.UUID):
+    """The message of a pending outbox row, or None when it was sent already (or is gone)."""
+    email = service.pending_email(message_id)
+    if email is None:
+        return None
+    return build_message(current_app.config["MAIL_FROM"], email.recipient, email.subject, email.body)
+
+
 def send_outbound_email(email_id: str) -> str:
     """Send one pending message; returns "sent" or "skipped", raises after a failed attempt."""
     with app_context():
         config, message_id = current_app.config, uuid.UUID(email_id)
-        with unit_of_work():
-            email = service.pending_email(message_id)
-            if email is None:
-                return "skipped"
-            message = build_message(config["MAIL_FROM"], email.recipient, email.subject, email.body)
+        message = commit_with_retry(lambda: pending_message(message_id))
+        if message is None:
+            return "skipped"
         try:
             send(config["SMTP_URL"], message, config["MAIL_SMTP_TIMEOUT_SECONDS"])
         except (smtplib.SMTPException, OSError, SmtpUrlInvalid) as exc:
             final = isinstance(exc, SmtpUrlInvalid) or is_last_attempt()
             log.warning("Sending e-mail %s failed%s: %s", email_id, "" if final else " (will retry)", exc)
-            with unit_of_work():
-                service.record_failure(message_id, f"{type(exc).__name__}: {exc}", final)
+            commit_with_retry(lambda: service.record_failure(message_id, f"{type(exc).__name__}: {exc}", final))
             if final:
                 return "failed"
             raise
-        with unit_of_work():
-            service.record_sent(message_id)
+        commit_with_retry(lambda: service.record_sent(message_id))
         return "sent"

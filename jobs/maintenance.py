@@ -22,7 +22,7 @@ WAITING_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRE
 
 
 def sweep_stale_sync_logs() -> int:
-    """Every 5 minutes: logs without an update for SYNC_LOG_STALE_MINUTES become failed."""
+    """Every 5 minutes: logs without an update for CHANNELS_SYNC_LOG_STALE_MINUTES become failed."""
     with app_context():
         count = run_locked("maintenance.sweep_stale_sync_logs", logs.sweep_stale_sync_logs) or 0
     if count:
@@ -54,7 +54,7 @@ def job_is_alive(connection, task_id: str | None) -> bool:
 def reap(connection) -> int:
     reaped = 0
     # a running log younger than the grace time is left alone (its job may be about to report)
-    grace = current_app.config["SYNC_REAP_GRACE_SECONDS"]
+    grace = current_app.config["CHANNELS_SYNC_REAP_GRACE_SECONDS"]
     for log_id, task_id, connection_id, operation in logs.running_logs(grace):
         if not job_is_alive(connection, task_id) and logs.mark_abandoned(log_id):
             # the dead job's sync lock would hold back a re-trigger until it expires (minutes)
@@ -71,9 +71,9 @@ def reap_abandoned_sync_logs() -> int:
 
 
 def purge_expired_sync_logs() -> int:
-    """Daily: delete logs older than SYNC_LOG_RETENTION_DAYS (0 disables retention)."""
+    """Daily: delete logs older than CHANNELS_SYNC_LOG_RETENTION_DAYS (0 disables retention)."""
     with app_context():
-        days = current_app.config["SYNC_LOG_RETENTION_DAYS"]
+        days = current_app.config["CHANNELS_SYNC_LOG_RETENTION_DAYS"]
         if days <= 0:
             return 0
         total = logs.purge_logs_older_than(days)

@@ -5,8 +5,8 @@
 # Env: API, EMAIL + PASSWORD or TOKEN, ENV_FILE, PID, N, NIGHTS (default 2, at least the minimum
 # stay), SEARCH_FROM_DAYS / SEARCH_TO_DAYS (default 1 / 90). Exit 0 = pass.
 set -euo pipefail
-# shellcheck source=lib/api_client.sh
-. "$(dirname "$0")/lib/api_client.sh"
+# shellcheck source=lib/api.sh
+. "$(dirname "$0")/lib/api.sh"
 
 N="${N:-10}"
 NIGHTS="${NIGHTS:-2}"
@@ -18,8 +18,8 @@ WINNERS=()
 cleanup() {
   local rc=$?
   for id in "${WINNERS[@]}"; do
-    api PATCH "/api/v1/bookings/$id" '{"status": "cancelled"}'
-    [ "$HTTP_STATUS" = 200 ] && info "Cleanup: booking $id cancelled" || warn "Cleanup: booking $id answered $HTTP_STATUS"
+    request PATCH "/api/v1/bookings/$id" '{"status": "cancelled"}'
+    [ "$STATUS" = 200 ] && info "Cleanup: booking $id cancelled" || warn "Cleanup: booking $id answered $STATUS"
   done
   rm -rf "$WORK_DIR"
   exit "$rc"
@@ -28,7 +28,7 @@ trap cleanup EXIT
 
 load_env
 info "API: $API, N=$N"
-obtain_token
+get_token
 pick_property
 MIN_NIGHTS="$(jq -r '.min_stay_nights' <<<"$PROPERTY")"
 NIGHTS=$(( NIGHTS > MIN_NIGHTS ? NIGHTS : MIN_NIGHTS ))
@@ -61,7 +61,7 @@ info "Results: 201 x $created, 409 inventory_overlap x $conflicts, other x $othe
 [ "$created" -eq 1 ] && [ "$conflicts" -eq $(( N - 1 )) ] \
   || fail "expected exactly one 201 and $(( N - 1 )) 409, got $created x 201, $conflicts x 409, $other other"
 
-api GET "/api/v1/availability?property_id=$PID&from_date=$WINDOW_START&to_date=$CHECK_OUT"
+request GET "/api/v1/availability?property_id=$PID&from_date=$WINDOW_START&to_date=$CHECK_OUT"
 expect 200 "availability after the race"
 jq -e --arg id "${WINNERS[0]}" '[.ranges[] | .booking_id] == [$id]' <<<"$BODY" >/dev/null \
   || fail "availability does not show exactly the winning booking"

@@ -9,8 +9,8 @@
 # Whatever the tests create is removed in an EXIT trap, also on failure.
 # Env: API, EMAIL + PASSWORD or TOKEN, ENV_FILE, PID, AVAIL_BLOCK_TEST, B2B_TEST. Exit 0 = pass.
 set -euo pipefail
-# shellcheck source=lib/api_client.sh
-. "$(dirname "$0")/lib/api_client.sh"
+# shellcheck source=lib/api.sh
+. "$(dirname "$0")/lib/api.sh"
 
 AVAIL_BLOCK_TEST="${AVAIL_BLOCK_TEST:-false}"
 B2B_TEST="${B2B_TEST:-false}"
@@ -21,19 +21,19 @@ SUMMARY=()
 cleanup() {
   local rc=$?
   if [ -n "$BLOCK_ID" ]; then
-    api DELETE "/api/v1/availability/blocks/$BLOCK_ID"
-    [ "$HTTP_STATUS" = 204 ] && info "Cleanup: block $BLOCK_ID deleted" || warn "Cleanup: block $BLOCK_ID answered $HTTP_STATUS"
+    request DELETE "/api/v1/availability/blocks/$BLOCK_ID"
+    [ "$STATUS" = 204 ] && info "Cleanup: block $BLOCK_ID deleted" || warn "Cleanup: block $BLOCK_ID answered $STATUS"
   fi
   for id in "${BOOKING_IDS[@]}"; do
-    api PATCH "/api/v1/bookings/$id" '{"status": "cancelled"}'
-    [ "$HTTP_STATUS" = 200 ] && info "Cleanup: booking $id cancelled" || warn "Cleanup: booking $id answered $HTTP_STATUS"
+    request PATCH "/api/v1/bookings/$id" '{"status": "cancelled"}'
+    [ "$STATUS" = 200 ] && info "Cleanup: booking $id cancelled" || warn "Cleanup: booking $id answered $STATUS"
   done
   exit "$rc"
 }
 trap cleanup EXIT
 
-book() {  # book CHECK_IN CHECK_OUT NOTE -> HTTP_STATUS, BODY
-  api POST /api/v1/bookings/ "$(jq -nc --arg p "$PID" --arg i "$1" --arg o "$2" --arg n "$3" \
+book() {  # book CHECK_IN CHECK_OUT NOTE -> STATUS, BODY
+  request POST /api/v1/bookings/ "$(jq -nc --arg p "$PID" --arg i "$1" --arg o "$2" --arg n "$3" \
     '{property_id: $p, check_in: $i, check_out: $o, notes: $n}')"
 }
 
@@ -49,24 +49,24 @@ block_conflict_test() {
   start="$WINDOW_START"
   end="$(plus_days "$start" "$nights")"
   info "Creating availability block $start to $end (PID $PID)"
-  api POST /api/v1/availability/blocks "$(jq -nc --arg p "$PID" --arg s "$start" --arg e "$end" \
+  request POST /api/v1/availability/blocks "$(jq -nc --arg p "$PID" --arg s "$start" --arg e "$end" \
     '{property_id: $p, start_date: $s, end_date: $e, reason: "smoke-test"}')"
   expect 201 "create block"
   BLOCK_ID="$(jq -r '.id' <<<"$BODY")"
-  api GET "/api/v1/availability?property_id=$PID&from_date=$start&to_date=$end"
+  request GET "/api/v1/availability?property_id=$PID&from_date=$start&to_date=$end"
   expect 200 "availability with block"
   jq -e --arg id "$BLOCK_ID" 'any(.ranges[]; .kind == "block" and .state == "blocked" and .block_id == $id)' \
     <<<"$BODY" >/dev/null || fail "block $BLOCK_ID missing from availability"
   pass "Block shows in availability"
   book "$start" "$(plus_days "$start" "$MIN_NIGHTS")" "smoke-test overlap"
-  [ "$HTTP_STATUS" = 201 ] && remember_booking
+  [ "$STATUS" = 201 ] && remember_booking
   expect 409 "booking over the block"
   [ "$(jq -r '.conflict_type' <<<"$BODY")" = inventory_overlap ] || fail "409 without conflict_type inventory_overlap"
   pass "Booking over the block rejected with 409 inventory_overlap"
-  api DELETE "/api/v1/availability/blocks/$BLOCK_ID"
+  request DELETE "/api/v1/availability/blocks/$BLOCK_ID"
   expect 204 "delete block"
   BLOCK_ID=""
-  api GET "/api/v1/availability?property_id=$PID&from_date=$start&to_date=$end"
+  request GET "/api/v1/availability?property_id=$PID&from_date=$start&to_date=$end"
   jq -e '.ranges == []' <<<"$BODY" >/dev/null || fail "dates still taken after deleting the block"
   SUMMARY+=("availability block conflict test passed")
 }
@@ -80,10 +80,10 @@ back_to_back_test() {
   middle="$(plus_days "$start" "$half")"
   end="$(plus_days "$middle" "$half")"
   book "$start" "$middle" "smoke-test b2b A"
-  [ "$HTTP_STATUS" = 201 ] && remember_booking
+  [ "$STATUS" = 201 ] && remember_booking
   expect 201 "booking A $start to $middle"
   book "$middle" "$end" "smoke-test b2b B"
-  [ "$HTTP_STATUS" = 201 ] && remember_booking
+  [ "$STATUS" = 201 ] && remember_booking
   expect 201 "booking B $middle to $end (arrives on A's departure day)"
   pass "Back-to-back bookings $start->$middle and $middle->$end both 201"
   SUMMARY+=("back-to-back boundary test passed")
@@ -91,9 +91,9 @@ back_to_back_test() {
 
 load_env
 info "API: $API"
-obtain_token
+get_token
 
-api GET "/api/v1/properties/?limit=5"
+request GET "/api/v1/properties/?limit=5"
 expect 200 "list properties"
 jq -e '(.items | type == "array") and has("total") and has("has_more")' <<<"$BODY" >/dev/null \
   || fail "properties list is not paginated"
@@ -101,18 +101,18 @@ pick_property
 MIN_NIGHTS="$(jq -r '.min_stay_nights' <<<"$PROPERTY")"
 pass "Properties listed; using $(jq -r '.name' <<<"$PROPERTY") ($PID)"
 
-api GET "/api/v1/availability"
+request GET "/api/v1/availability"
 expect 422 "availability without parameters"
-api GET "/api/v1/availability?property_id=$PID"
+request GET "/api/v1/availability?property_id=$PID"
 expect 422 "availability without dates"
 pass "Availability answers 422 on missing parameters"
 
-api GET "/api/v1/availability?property_id=$PID&from_date=$(day 0)&to_date=$(day 30)"
+request GET "/api/v1/availability?property_id=$PID&from_date=$(day 0)&to_date=$(day 30)"
 expect 200 "availability for the next 30 days"
 jq -e '.ranges | type == "array"' <<<"$BODY" >/dev/null || fail "availability without ranges"
 pass "Availability 200 ($(jq '.ranges | length' <<<"$BODY") ranges in the next 30 days)"
 
-api GET "/api/v1/availability?property_id=00000000-0000-4000-8000-000000000000&from_date=$(day 0)&to_date=$(day 30)"
+request GET "/api/v1/availability?property_id=00000000-0000-4000-8000-000000000000&from_date=$(day 0)&to_date=$(day 30)"
 expect 404 "availability of an unknown property"
 [ "$(jq -r '.detail' <<<"$BODY")" = "Property not found" ] || fail "404 without 'Property not found'"
 pass "Unknown property answers 404"

@@ -35,12 +35,37 @@ def test_channel_manager_flag_unmounts_channels(database_url, redis_url, app, ca
     from app import create_app
 
     caplog.set_level(logging.INFO)
-    without = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False))
+    without = create_app(build_config(database_url, redis_url, CHANNELS_ENABLED=False))
     assert "channels" not in without.extensions["modules"]
     assert "channels" in app.extensions["modules"]
-    assert "Module channels disabled by CHANNEL_MANAGER_ENABLED=false" in caplog.text
+    assert "Module channels disabled by CHANNELS_ENABLED=false" in caplog.text
     response = without.test_client().get("/api/v1/channel-connections/")
     assert (response.status_code, response.get_json()) == (404, {"detail": "Not Found"})
+
+
+def test_old_channel_setting_names_still_work_and_are_reported_once(database_url, redis_url, app, caplog,
+                                                                    monkeypatch):
+    from app import create_app
+
+    monkeypatch.setenv("CHANNEL_MANAGER_ENABLED", "false")
+    monkeypatch.setenv("SYNC_LOG_RETENTION_DAYS", "7")
+    caplog.set_level(logging.WARNING)
+    old = create_app(build_config(database_url, redis_url))
+    assert "channels" not in old.extensions["modules"] and old.config["CHANNELS_SYNC_LOG_RETENTION_DAYS"] == 7
+    warnings = [record.getMessage() for record in caplog.records if "deprecated" in record.getMessage()]
+    assert sorted(warnings) == [
+        "Setting CHANNEL_MANAGER_ENABLED is deprecated; use CHANNELS_ENABLED instead (the old name still works for now)",
+        "Setting SYNC_LOG_RETENTION_DAYS is deprecated; use CHANNELS_SYNC_LOG_RETENTION_DAYS instead "
+        "(the old name still works for now)"]
+
+
+def test_a_new_channel_setting_name_wins_over_its_old_name():
+    from app.config import load_config
+
+    config = load_config({"CHANNEL_MOCK_MODE": "yes", "SYNC_LOG_PURGE_BATCH": "99", "CHANNELS_SYNC_LOG_PURGE_BATCH": "10"})
+    assert (config["CHANNELS_MOCK_MODE"], config["CHANNELS_SYNC_LOG_PURGE_BATCH"]) == (True, 10)
+    assert config["DEPRECATED_SETTINGS"] == ["CHANNEL_MOCK_MODE", "SYNC_LOG_PURGE_BATCH"]
+    assert "CHANNEL_MOCK_MODE" not in config and "CHANNELS_ENABLED" in load_config({})
 
 
 def test_unknown_routes(client):

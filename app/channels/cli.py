@@ -106,11 +106,11 @@ def seed_connection_command(property_id, agency_id, platform, status, listing_id
 
 @click.command("sync-sweep-stale")
 @click.option("--minutes", type=click.IntRange(1, 100000), default=None,
-              help="Age without update (default: SYNC_LOG_STALE_MINUTES).")
+              help="Age without update (default: CHANNELS_SYNC_LOG_STALE_MINUTES).")
 @with_appcontext
 def sync_sweep_stale_command(minutes: int | None) -> None:
     """Mark sync logs stuck in triggered/queued/running as failed."""
-    minutes = minutes or current_app.config["SYNC_LOG_STALE_MINUTES"]
+    minutes = minutes or current_app.config["CHANNELS_SYNC_LOG_STALE_MINUTES"]
     count = logs.sweep_stale_sync_logs(minutes=minutes)
     db.session.commit()
     click.echo(f"Marked {count} stale sync log(s) as failed (no update for {minutes} minutes)")
@@ -131,15 +131,15 @@ def cancel_sync_log_command(log_id: str) -> None:
 
 @click.command("purge-logs")
 @click.option("--days", type=click.IntRange(1, 3650), default=None,
-              help="Delete logs older than this (default: SYNC_LOG_RETENTION_DAYS).")
+              help="Delete logs older than this (default: CHANNELS_SYNC_LOG_RETENTION_DAYS).")
 @click.option("--connection", "connection_id", default=None, help="Only this connection's logs (UUID).")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @with_appcontext
 def purge_logs_command(days: int | None, connection_id: str | None, dry_run: bool) -> None:
     """Delete old sync logs (in batches); never touches bookings, inventory or connections."""
-    days = days or current_app.config["SYNC_LOG_RETENTION_DAYS"]
+    days = days or current_app.config["CHANNELS_SYNC_LOG_RETENTION_DAYS"]
     if days <= 0:
-        raise click.BadParameter("retention is disabled (SYNC_LOG_RETENTION_DAYS=0); pass --days", param_hint="--days")
+        raise click.BadParameter("retention is disabled (CHANNELS_SYNC_LOG_RETENTION_DAYS=0); pass --days", param_hint="--days")
     connection_uuid = uuid_option(connection_id, "--connection")
     if connection_uuid is not None:
         connection = db.session.get(ChannelConnection, connection_uuid)

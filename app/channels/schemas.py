@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, RootModel
 
 from app.channels.models import CONNECTION_STATUSES, DIRECTIONS, OPERATION_TYPES, SYNC_STATUSES
+from app.core.pagination import MAX_OFFSET
 from app.web.api import Detail
 from app.web.limits import FreeJson, SaneDate
 
@@ -29,7 +30,7 @@ class BatchNotFoundOut(RootModel[ErrorOut | Detail]):
 
 class ConnectionsQuery(BaseModel):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     platform_type: str | None = Field(None, max_length=50)
     status: str | None = Field(None, max_length=50)
     q: str | None = Field(None, max_length=200)

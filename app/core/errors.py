@@ -14,6 +14,8 @@ DB_UNAVAILABLE = {"error": "service_unavailable", "message": "Database is tempor
 # lock_not_available (lock_timeout) and query_canceled (statement_timeout): the request gave up
 # waiting instead of hanging (spec 50); the same request usually succeeds a moment later.
 TIMEOUT_SQLSTATES = frozenset({"55P03", "57014"})
+# deadlock_detected, serialization_failure: the whole unit of work may simply be retried
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 DB_BUSY_RETRY_AFTER_SECONDS = 2
 DB_BUSY = {"error": "database_busy",
            "message": "The database is busy (lock or statement timeout); nothing was changed. "
@@ -103,8 +105,24 @@ class LenientUuidConverter(BaseConverter):
         return str(value)
 
 
+class DeadlockDetected(DomainError):
+    """503 after the retries of a deadlocked or serialization-failed write are used up (spec 20)."""
+    status_code = 503
+
+    def __init__(self):
+        super().__init__("Database deadlock detected. Please retry your request.")
+
+
+def sqlstate(exc: Exception) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
+def is_retryable(exc: DBAPIError) -> bool:
+    return sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
 def is_schema_missing(exc: DBAPIError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) in ("42P01", "42703")
+    return sqlstate(exc) in ("42P01", "42703")
 
 
 def schema_out_of_date(what: str) -> ServiceUnavailable:
@@ -114,4 +132,4 @@ def schema_out_of_date(what: str) -> ServiceUnavailable:
 
 
 def is_database_timeout(exc: Exception) -> bool:
-    return getattr(getattr(exc, "orig", None), "sqlstate", None) in TIMEOUT_SQLSTATES
+    return sqlstate(exc) in TIMEOUT_SQLSTATES

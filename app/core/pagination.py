@@ -31,11 +31,15 @@ class Page(Generic[T]):
         return self.offset + len(self.items) < self.total
 
 
+def count(query: Select) -> int:
+    """How many rows `query` matches, whatever page of it is shown."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def paginate(query: Select, limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page:
     """Run `query` for one page and count all matching rows (the query must be ordered)."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(limit).offset(offset)))
-    return Page(items=items, total=total or 0, limit=limit, offset=offset)
+    return Page(items=items, total=count(query), limit=limit, offset=offset)
 
 
 class PageQuery(BaseModel):

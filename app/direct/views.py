@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, render_template
 
 from app.core.errors import DomainError, NotFound
+from app.db import commit_with_retry
 from app.direct import service
 from app.inventory.api.base import BOOKING_EDITORS
-from app.inventory.transaction import commit_with_retry
 from app.inventory.views.base import close_modal
 from app.web.auth import current_agency_id, current_principal, has_role, protect_pages, require_role
 from app.web.forms import field_errors, form_status

@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import Conflict, DomainError
+from app.core.errors import Conflict, sqlstate
 from app.extensions import db
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
-# deadlock_detected, serialization_failure: the whole unit of work may simply be retried
-RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 OVERLAP_DETAIL = "Property is already booked for these dates"
 
 
@@ -46,22 +44,6 @@ class SlugTaken(Conflict):
 
 # Unique constraints whose violation is the caller's conflict, not a server error.
 UNIQUE_CONFLICTS = {"uq_bookings_external_ref": DuplicateExternalRef, "uq_properties_agency_id_slug": SlugTaken}
-
-
-class DeadlockDetected(DomainError):
-    """503 after the retries of a deadlocked or serialization-failed write are used up (spec 20)."""
-    status_code = 503
-
-    def __init__(self):
-        super().__init__("Database deadlock detected. Please retry your request.")
-
-
-def sqlstate(exc: DBAPIError) -> str | None:
-    return getattr(exc.orig, "sqlstate", None)
-
-
-def is_retryable(exc: DBAPIError) -> bool:
-    return sqlstate(exc) in RETRYABLE_SQLSTATES
 
 
 @contextmanager

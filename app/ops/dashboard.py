@@ -30,7 +30,7 @@ def channel_panels(agency_id: uuid.UUID, now: datetime) -> dict:
     """The sync panels link to connection pages: shown where those are mounted and the role may open them."""
     if not may_open("channels.connections"):
         return {"show_channels": False}
-    return {"show_channels": True, "stale_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
+    return {"show_channels": True, "stale_hours": current_app.config["CHANNELS_STALE_CONNECTION_HOURS"],
             "failed": load("failed sync operations", lambda: service.failed_operations(agency_id, now - FAILED_WINDOW)),
             "conflicts": load("overbooking conflicts", lambda: conflicts.list_conflicts(agency_id, "open", limit=5)),
             "stale": load("connections", lambda: stale_first(channels.stale_connections(agency_id)))}

@@ -127,7 +127,7 @@ def readiness(strict: bool = False, details: bool = True) -> tuple[dict, int]:
 
     Without `details` each component carries its status only."""
     config = current_app.config
-    checks = {"db": partial(check_db, details and config["CHANNEL_MANAGER_ENABLED"])}
+    checks = {"db": partial(check_db, details and config["CHANNELS_ENABLED"])}
     if config["ENABLE_REDIS_HEALTHCHECK"]:
         checks["redis"] = check_redis
     if config["ENABLE_WORKER_HEALTHCHECK"]:

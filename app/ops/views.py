@@ -72,7 +72,7 @@ def queue_overview() -> dict:
 def sync():
     """The agency's sync figures; for platform operators also every agency's and the queues."""
     now = datetime.now(timezone.utc)
-    stale_minutes = current_app.config.get("SYNC_LOG_STALE_MINUTES", 60)  # channel manager setting
+    stale_minutes = current_app.config.get("CHANNELS_SYNC_LOG_STALE_MINUTES", 60)  # channel manager setting
     agency_id = current_agency_id()
     operator = is_operator()
     return render_template(

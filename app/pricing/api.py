@@ -10,7 +10,7 @@ import uuid
 from flask import request
 
 from app.core.errors import ValidationFailed
-from app.inventory.transaction import commit_with_retry
+from app.db import commit_with_retry
 from app.pricing import engine, service
 from app.pricing.schemas import (
     AssignmentList, AssignmentOut, AssignmentsIn, Detail409, ExtraServiceIn, ExtraServiceList, ExtraServiceOut,

@@ -13,10 +13,10 @@ from datetime import date
 from flask import current_app
 
 from app.core.errors import ValidationFailed
+from app.db import commit_with_retry
 from app.direct import service as direct
 from app.extensions import limiter
 from app.inventory.service import Stay
-from app.inventory.transaction import commit_with_retry
 from app.mail.service import deliver
 from app.pricing import engine
 from app.public import service

@@ -94,8 +94,15 @@ def protect_api(bp: Blueprint) -> Blueprint:
     return bp
 
 
-def protect_pages(bp: Blueprint) -> Blueprint:
-    bp.before_request(authenticate_page_request)
+def protect_pages(bp: Blueprint, *roles: str) -> Blueprint:
+    """Anonymous visitors go to the login page; with `roles`, members of other roles get 403."""
+    def authenticate_with_role():
+        redirect_to_login = authenticate_page_request()
+        if redirect_to_login is None and roles and not has_role(*roles):
+            raise Forbidden()
+        return redirect_to_login
+
+    bp.before_request(authenticate_with_role if roles else authenticate_page_request)
     return bp
 
 

@@ -47,6 +47,18 @@ def render_error(status: int, payload: dict, title: str | None = None):
                            message=message), status
 
 
+def database_unavailable(exc: OperationalError):
+    """503 "Database unavailable" (or "Database busy" for a timeout) as JSON, page or banner."""
+    if is_database_timeout(exc):
+        return database_busy(exc)
+    log.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+    if "_login_user" not in g:
+        # the session's user could not be loaded: render the outage page for an anonymous
+        # visitor instead of querying the unavailable database again from the template
+        g._login_user = login_manager.anonymous_user()
+    return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -83,16 +95,7 @@ def register_error_handlers(app: Flask) -> None:
             detail = exc.description
         return render_error(exc.code or 500, {"detail": detail}, title=exc.name)
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):
-        if is_database_timeout(exc):
-            return database_busy(exc)
-        log.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
-        if "_login_user" not in g:
-            # the session's user could not be loaded: render the outage page for an anonymous
-            # visitor instead of querying the unavailable database again from the template
-            g._login_user = login_manager.anonymous_user()
-        return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
+    app.register_error_handler(OperationalError, database_unavailable)
 
     @app.errorhandler(DataError)
     def invalid_data(exc: DataError):

@@ -73,25 +73,31 @@ def validated(model: type[T], values: Mapping, *checks: typing.Callable[[Mapping
     """The model built from `values`; pydantic errors raise ValidationFailed with field locations.
 
     `checks` see the raw values and add their errors (`form_error`) in the same pass, so a form
-    reports everything wrong at once, also what the service would only check later.
+    reports everything wrong at once, also what the service would only check later. A check's
+    words replace pydantic's for the same field ("Select a property" rather than "Required").
     """
     errors = [error for check in checks for error in check(values)]
+    checked = {tuple(error["loc"]) for error in errors}
     try:
         model_instance = model.model_validate(dict(values))
     except ValidationError as exc:
-        errors = [{"loc": ["form", *map(str, error["loc"])], "msg": message(model, error), "type": error["type"]}
-                  for error in exc.errors()] + errors
+        found = [{"loc": ["form", *map(str, error["loc"])], "msg": message(model, error), "type": error["type"]}
+                 for error in exc.errors()]
+        errors = [error for error in found if tuple(error["loc"][:2]) not in checked] + errors
     if errors:
         raise ValidationFailed(errors)
     return model_instance
 
 
-def field_errors(exc: DomainError) -> dict[str, str]:
-    """Inline messages by field name (`guest_email` for the guest's email); an overlap goes to the dates."""
+def field_errors(exc: DomainError, fields: Mapping[type, str] | None = None) -> dict[str, str]:
+    """Inline messages by field name (`guest_email` for the guest's email); an overlap goes to the dates.
+
+    `fields` names the field an error without locations belongs to, by its type (else the whole form).
+    """
     if isinstance(exc, Conflict) and exc.extra.get("conflict_type"):
         return {STAY_ERROR: str(exc.detail)}
     if not isinstance(exc.detail, list):
-        return {FORM_ERROR: for_people(str(exc.detail))}
+        return {(fields or {}).get(type(exc), FORM_ERROR): for_people(str(exc.detail))}
     errors: dict[str, str] = {}
     for item in exc.detail:
         name = "_".join(str(part) for part in item.get("loc", [])[1:]) or FORM_ERROR

@@ -1,8 +1,6 @@
 """Small htmx helpers shared by every domain's views."""
 from __future__ import annotations
 
-import json
-
 from flask import redirect, render_template, request
 from htmx_flask import make_response
 
@@ -40,7 +38,3 @@ def render_page_or_partial(page: str, partial: str, /, status: int = 200, **cont
 def toast(message: str, level: str = "success") -> dict:
     """HX-Trigger events of a toast, to merge with others: `{**toast("Saved"), "booking-created": True}`."""
     return {"toast": {"message": message, "level": level}}
-
-
-def toast_trigger(message: str, level: str = "success") -> str:
-    return json.dumps(toast(message, level))

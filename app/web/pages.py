@@ -22,8 +22,8 @@ NAVIGATION = (
     ("Calendar", "inventory.calendar", None, None),
     ("Guests", "guests.guests", None, None),
     ("Pricing", "pricing.rates", None, None),
-    ("Connections", "channels.connections", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
-    ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
+    ("Connections", "channels.connections", ("admin", "manager"), "CHANNELS_ENABLED"),
+    ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNELS_ENABLED"),
     ("Ops", "ops.ops_index", ("admin",), "ENABLE_OPS_CONSOLE"),
     ("RQ", "rq_dashboard.queues_overview", (OPERATOR,), None),
 )

@@ -13,7 +13,7 @@ from tests.factories import committed
 
 FAST_ENGINE = {"CHANNELS_RETRY_BASE_SECONDS": 0.05, "CHANNELS_MOCK_DELAY_SECONDS": 0,
                "CHANNELS_LOCK_WAIT_SECONDS": 2, "CHANNELS_HTTP_READ_TIMEOUT_SECONDS": 0.5,
-               "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS": 0.5, "CHANNEL_MOCK_MODE": False}
+               "CHANNELS_HTTP_CONNECT_TIMEOUT_SECONDS": 0.5, "CHANNELS_MOCK_MODE": False}
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def fast_engine(app, monkeypatch):
 
 @pytest.fixture
 def mock_mode(app, monkeypatch):
-    monkeypatch.setitem(app.config, "CHANNEL_MOCK_MODE", True)
+    monkeypatch.setitem(app.config, "CHANNELS_MOCK_MODE", True)
 
 
 @pytest.fixture(scope="session")

@@ -169,7 +169,7 @@ def test_test_endpoint_in_mock_mode(client, setup, mock_mode):
     details = body["details"]
     assert details["mock_mode"] is True and details["simulated"] is True
     assert details["connection_status"] == "active" and details["remote_account_id"] == "mock_airbnb_host_123456"
-    assert "booking_retrieval" in details["capabilities"] and "CHANNEL_MOCK_MODE=false" in details["note"]
+    assert "booking_retrieval" in details["capabilities"] and "CHANNELS_MOCK_MODE=false" in details["note"]
     client.patch(f"{CONNECTIONS}{connection.id}", headers=headers, json={"status": "paused"})
     paused = client.post(url, headers=headers, json={}).get_json()
     assert paused["healthy"] is False and paused["message"] == "Mock: Connection status is paused"

@@ -1,4 +1,4 @@
-"""Stale connections (never synced, or no success within SYNC_STALE_CONNECTION_HOURS) in the
+"""Stale connections (never synced, or no success within CHANNELS_STALE_CONNECTION_HOURS) in the
 readiness details: listed for operators and the details token, with one index-served statement."""
 from __future__ import annotations
 

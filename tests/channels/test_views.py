@@ -49,6 +49,26 @@ def logs_url(client, **args) -> str:
 
 # --- connections page ---
 
+def test_connections_table_pages_and_paging_keeps_search_and_filters(office, make_property, make_connection):
+    client = office()  # one Airbnb connection of "Haus Seeblick"
+    for number in range(26):
+        make_connection(client.agency, make_property(client.agency, name=f"Ferienhaus {number:02d}"), "booking_com")
+    first = client.get("/connections?platform_type=booking_com")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and html.count('<tr id="connection-') == 25 and "1–25 of 26" in html
+    assert "Haus Seeblick" not in html and '<input type="hidden" name="platform_type" value="booking_com">' in html
+    next_url = re.search(r'hx-get="([^"]*offset=25[^"]*)" hx-target="#connection-table"', html).group(1)
+    assert "platform_type=booking_com" in next_url
+    second = client.get(next_url.replace("&amp;", "&"), headers=hx())
+    rest = second.get_data(as_text=True)
+    assert second.status_code == 200 and "<html" not in rest and rest.count('<tr id="connection-') == 1
+    assert "26–26 of 26" in rest and 'hx-get="/connections?offset=25"' in element(rest, "connection-table")
+    searched = client.get("/connections?q=Ferienhaus+1", headers=hx()).get_data(as_text=True)
+    assert searched.count('<tr id="connection-') == 10 and 'class="pagination"' not in searched
+    bad = client.get("/connections?offset=-1", headers=hx())
+    assert bad.status_code == 422 and "Could not load connections" in bad.get_data(as_text=True)
+
+
 def test_connections_page_and_search_fragment(office):
     client = office()
     page = client.get("/connections")
@@ -90,12 +110,12 @@ def test_row_test_shows_mock_badge_and_toast(office):
     assert "Mock Mode (Simulated)" in body and "Healthy" in body
     assert "Connection test passed: Mock: Connection is healthy (Mock Mode" in response.headers["HX-Trigger"]
     panel = client.post(f"/connections/{client.connection.id}/test?view=panel", headers=hx()).get_data(as_text=True)
-    assert f'id="connection-test-panel-{client.connection.id}"' in panel and "CHANNEL_MOCK_MODE=false" in panel
+    assert f'id="connection-test-panel-{client.connection.id}"' in panel and "CHANNELS_MOCK_MODE=false" in panel
 
 
 def test_test_without_credentials_shows_not_configured(office, app, monkeypatch):
     client = office()
-    monkeypatch.setitem(app.config, "CHANNEL_MOCK_MODE", False)
+    monkeypatch.setitem(app.config, "CHANNELS_MOCK_MODE", False)
     body = client.post(f"/connections/{client.connection.id}/test?view=panel", headers=hx()).get_data(as_text=True)
     assert "Not Configured" in body and "AIRBNB_API_KEY" in body and "Unhealthy" in body
 
@@ -536,6 +556,6 @@ def test_channel_pages_answer_404_when_the_channel_manager_is_off(app, database_
     from app import create_app
     from tests.conftest import build_config
 
-    off = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False, DB_STARTUP_CHECK=False))
+    off = create_app(build_config(database_url, redis_url, CHANNELS_ENABLED=False, DB_STARTUP_CHECK=False))
     assert "channels.connections" not in off.view_functions
     assert off.test_client().get("/connections").status_code == 404

@@ -126,7 +126,7 @@ def test_retention_and_purges_delete_only_old_logs(fixture_app, figures):
     assert result.exit_code == 0, result.output
     assert_only_logs_deleted(url, before, deleted, kept | (other_connections - deleted))
     # the daily retention job, 60 days
-    fixture_app.config["SYNC_LOG_RETENTION_DAYS"] = 60
+    fixture_app.config["CHANNELS_SYNC_LOG_RETENTION_DAYS"] = 60
     before = table_contents(url)
     deleted, kept = old_log_ids(url, 60)
     set_worker_app(fixture_app)

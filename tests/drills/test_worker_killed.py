@@ -42,8 +42,8 @@ class WorkerProcess:
 
 @pytest.fixture
 def worker_env(app_config, simulator):
-    env = server_env(app_config, WORKER_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS), SYNC_REAP_GRACE_SECONDS="1",
-                     CHANNEL_MOCK_MODE="false", WORKER_EXPECTED_COUNT="0", CHANNELS_RETRY_BASE_SECONDS="0.05",
+    env = server_env(app_config, WORKER_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS), CHANNELS_SYNC_REAP_GRACE_SECONDS="1",
+                     CHANNELS_MOCK_MODE="false", WORKER_EXPECTED_COUNT="0", CHANNELS_RETRY_BASE_SECONDS="0.05",
                      CHANNELS_HTTP_READ_TIMEOUT_SECONDS="30")
     for name, definition in PLATFORM_DEFINITIONS.items():
         env[definition.base_setting] = f"{simulator.url}/{name}"

@@ -43,7 +43,7 @@ def connection(app, make_user):
 
 def run_worker_burst(app_config: dict) -> subprocess.CompletedProcess:
     """`flask worker --burst` with the live server's database and Redis, channels simulated in-process."""
-    env = server_env(app_config, CHANNEL_MOCK_MODE="true", CHANNELS_MOCK_DELAY_SECONDS="0.2",
+    env = server_env(app_config, CHANNELS_MOCK_MODE="true", CHANNELS_MOCK_DELAY_SECONDS="0.2",
                      WORKER_WAIT_FOR_DEPS="false")
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)

@@ -96,3 +96,33 @@ def test_edit_then_delete_a_connection_with_in_page_confirm(page, agency_with_co
     page.wait_for_url("**/connections")
     expect(page.locator("#banner")).to_contain_text("Connection deleted")
     expect(page.locator(f"#connection-{cid}")).to_have_count(0)
+
+
+def test_connections_table_pages_through_a_search(page, app, make_user):
+    from app.channels import service
+    from app.extensions import db
+    from app.inventory.models import Property
+
+    user = make_user(role="manager")
+    with app.app_context():
+        properties = [Property(agency_id=user.agency.id, name=name, ical_token=secrets.token_urlsafe(24))
+                      for name in [f"Ferienhaus {number:02d}" for number in range(30)] + ["Strandhaus"]]
+        db.session.add_all(properties)
+        db.session.flush()
+        for prop in properties:
+            service.create_connection(user.agency.id, prop.id, "airbnb", skip_connection_test=True)
+        db.session.commit()
+    login_as(page, user)
+    page.goto("/connections")
+    table = page.locator("#connection-table")
+    expect(table.locator(".pagination")).to_contain_text("1–25 of 31")
+    page.locator("#connection-q").fill("Ferienhaus")
+    expect(table.locator(".pagination")).to_contain_text("1–25 of 30")
+    table.get_by_role("button", name="Next").click()
+    expect(table.locator(".pagination")).to_contain_text("26–30 of 30")
+    expect(table.locator("tbody tr")).to_have_count(5)
+    expect(table).not_to_contain_text("Strandhaus")
+    expect(page.locator("#connection-q")).to_have_value("Ferienhaus")
+    screenshot(page, "connections-second-page-of-a-search")
+    table.get_by_role("button", name="Previous").click()
+    expect(table.locator(".pagination")).to_contain_text("1–25 of 30")

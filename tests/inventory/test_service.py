@@ -178,8 +178,8 @@ class Deadlocker:
 
 
 def test_deadlock_is_retried_then_succeeds(inventory, make_property):
+    from app.db import commit_with_retry
     from app.inventory.models import Booking
-    from app.inventory.transaction import commit_with_retry
 
     service, db = inventory
     prop, deadlock, attempts = make_property(), Deadlocker(db.engine), []
@@ -199,9 +199,9 @@ def test_deadlock_is_retried_then_succeeds(inventory, make_property):
 def test_deadlock_after_three_attempts_is_503(inventory, make_property, caplog):
     import time
 
-    from app.inventory.errors import DeadlockDetected
+    from app.core.errors import DeadlockDetected
+    from app.db import commit_with_retry
     from app.inventory.models import Booking
-    from app.inventory.transaction import commit_with_retry
 
     service, db = inventory
     prop, deadlock, attempts = make_property(), Deadlocker(db.engine), []

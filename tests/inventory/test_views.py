@@ -354,7 +354,7 @@ def test_without_the_channel_manager_the_ical_url_is_explained(database_url, red
     from tests.conftest import build_config
     from tests.factories import CsrfClient
 
-    no_channels = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False))
+    no_channels = create_app(build_config(database_url, redis_url, CHANNELS_ENABLED=False))
     no_channels.test_client_class = CsrfClient
     user = make_user(role="admin")
     client = login(no_channels.test_client(), user)

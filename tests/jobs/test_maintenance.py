@@ -57,11 +57,11 @@ def test_retention_deletes_old_logs_in_batches(app, client, setup, write_logs, m
     _, headers, _, connection = setup()
     write_logs(connection, [("availability_update", "success", None, 100)] * 7
                + [("pricing_update", "success", None, 10)])
-    monkeypatch.setitem(app.config, "SYNC_LOG_PURGE_BATCH", 3)
+    monkeypatch.setitem(app.config, "CHANNELS_SYNC_LOG_PURGE_BATCH", 3)
     assert maintenance.purge_expired_sync_logs() == 7
     remaining = client.get(f"{CONNECTIONS}{connection.id}/sync-logs", headers=headers).get_json()
     assert remaining["total"] == 1 and remaining["logs"][0]["operation_type"] == "pricing_update"
-    monkeypatch.setitem(app.config, "SYNC_LOG_RETENTION_DAYS", 0)
+    monkeypatch.setitem(app.config, "CHANNELS_SYNC_LOG_RETENTION_DAYS", 0)
     write_logs(connection, [("availability_update", "success", None, 1000)])
     assert maintenance.purge_expired_sync_logs() == 0  # 0 disables retention
 

@@ -1,4 +1,4 @@
-"""Mock mode (`CHANNEL_MOCK_MODE=true`): platform APIs simulated in-process, nothing is sent to them.
+"""Mock mode (`CHANNELS_MOCK_MODE=true`): platform APIs simulated in-process, nothing is sent to them.
 
 Answers follow the runbook's "Mock Mode for Channel Providers": the test
 reports from the connection's own status, syncs succeed after a short delay.
@@ -18,8 +18,8 @@ from app.channels.adapters.ical import feed_test_details, fetch_feed
 from app.channels.adapters.wire import Wire
 from app.channels.platforms import platform
 
-MOCK_NOTE = "This is a simulated response. Set CHANNEL_MOCK_MODE=false for real API calls."
-FEED_NOTE = "The iCal feed was read for real; platform API calls are simulated (CHANNEL_MOCK_MODE=true)."
+MOCK_NOTE = "This is a simulated response. Set CHANNELS_MOCK_MODE=false for real API calls."
+FEED_NOTE = "The iCal feed was read for real; platform API calls are simulated (CHANNELS_MOCK_MODE=true)."
 
 
 class MockAdapter(ChannelAdapter):

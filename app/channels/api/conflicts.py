@@ -11,7 +11,7 @@ from app.channels.api.base import bp
 from app.channels.service import conflicts as service
 from app.channels.service.conflicts import ConflictView
 from app.core.pagination import MAX_OFFSET
-from app.inventory.transaction import commit_with_retry
+from app.db import commit_with_retry
 from app.web.api import ApiResponse, Detail, ValidationErrorBody, spec
 from app.web.auth import current_agency_id, current_principal, require_role
 

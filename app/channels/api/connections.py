@@ -10,7 +10,7 @@ from app.channels.api.base import bp
 from app.channels.schemas import (ConnectionDetailOut, ConnectionIn, ConnectionList, ConnectionOut,
                                       ConnectionPatch, ConnectionsQuery, CreateQuery, IcalExportOut, TestOut,
                                       connection_detail_out, connection_fields)
-from app.extensions import db
+from app.db import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role
 from app.web.idempotency import IdempotencyHeaders, idempotent
@@ -50,11 +50,13 @@ def create_connection(query: CreateQuery, json: ConnectionIn):
     """Create a connection (admin, manager); the adapter's connection test runs first unless skipped."""
     agency_id = current_agency_id()
     values = json.model_dump(exclude={"property_id", "platform_type"})
-    connection = service.create_connection(agency_id, json.property_id, json.platform_type,
-                                           skip_connection_test=query.skip_connection_test, **values)
-    answer = connection_detail_out(service.get_connection(agency_id, connection.id))  # before the commit
-    db.session.commit()
-    return answer, 201
+
+    def create() -> ConnectionDetailOut:
+        connection = service.create_connection(agency_id, json.property_id, json.platform_type,
+                                               skip_connection_test=query.skip_connection_test, **values)
+        return connection_detail_out(service.get_connection(agency_id, connection.id))  # before the commit
+
+    return commit_with_retry(create), 201
 
 
 @bp.get("/channel-connections/<uuid:connection_id>")
@@ -71,10 +73,12 @@ def get_connection(connection_id):
 def update_connection(connection_id, json: ConnectionPatch):
     """Partial update (PUT behaves the same): map/unmap property, listing, metadata, status, tokens."""
     agency_id = current_agency_id()
-    service.update_connection(agency_id, connection_id, json.model_dump(exclude_unset=True))
-    answer = connection_detail_out(service.get_connection(agency_id, connection_id))  # before the commit
-    db.session.commit()
-    return answer
+
+    def update() -> ConnectionDetailOut:
+        service.update_connection(agency_id, connection_id, json.model_dump(exclude_unset=True))
+        return connection_detail_out(service.get_connection(agency_id, connection_id))  # before the commit
+
+    return commit_with_retry(update)
 
 
 @bp.delete("/channel-connections/<uuid:connection_id>")
@@ -82,8 +86,7 @@ def update_connection(connection_id, json: ConnectionPatch):
 @spec.validate(resp=ApiResponse("HTTP_204", HTTP_404=Detail), tags=TAGS)
 def delete_connection(connection_id):
     """Soft delete (admin)."""
-    service.delete_connection(current_agency_id(), connection_id)
-    db.session.commit()
+    commit_with_retry(lambda: service.delete_connection(current_agency_id(), connection_id))
     return "", 204
 
 

@@ -8,7 +8,7 @@ from app.channels.api.base import bp
 from app.channels.errors import WrongConfirmPhrase
 from app.channels.schemas import (BatchesOut, BatchesQuery, BatchNotFoundOut, BatchOut, ErrorOut, LogOut,
                                       LogsOut, LogsQuery, PurgeIn, PurgeOut, batch_out, log_out)
-from app.extensions import db
+from app.db import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, current_principal, require_operator, require_role
 
@@ -40,10 +40,8 @@ def get_sync_log(connection_id, log_id):
 def cancel_sync_log(connection_id, log_id):
     """Cancel an operation that has not finished: `cancelled` from triggered, queued or running
     (platform operators only, any agency's connection; to others this endpoint does not exist)."""
-    sync_log = service.cancel_sync_log(log_id, connection_id, cancelled_by=current_principal().user.email)
-    answer = log_out(sync_log)
-    db.session.commit()
-    return answer
+    return commit_with_retry(lambda: log_out(service.cancel_sync_log(log_id, connection_id,
+                                                                     cancelled_by=current_principal().user.email)))
 
 
 @bp.post("/channel-connections/<uuid:connection_id>/sync-logs/purge")
@@ -53,8 +51,8 @@ def purge_sync_logs(connection_id, json: PurgeIn):
     """Delete this connection's logs older than retention_days (admin; type PURGE; dry_run previews)."""
     if json.confirm_phrase != CONFIRM_PHRASE:
         raise WrongConfirmPhrase()
-    result = service.purge_sync_logs(current_agency_id(), connection_id, json.retention_days, json.dry_run)
-    db.session.commit()
+    result = commit_with_retry(lambda: service.purge_sync_logs(current_agency_id(), connection_id,
+                                                               json.retention_days, json.dry_run))
     counts = {"would_delete": result.count} if result.dry_run else {"deleted_count": result.count}
     body = PurgeOut(connection_id=connection_id, retention_days=json.retention_days, cutoff=result.cutoff, **counts)
     return current_app.response_class(body.model_dump_json(exclude_none=True), mimetype="application/json")

@@ -11,7 +11,8 @@ from flask import current_app, request
 from app.channels import service
 from app.channels.api.base import bp, legacy_bp
 from app.channels.schemas import ErrorOut, PropertySyncIn, PropertySyncOut, SyncIn, SyncOut
-from app.extensions import db, limiter
+from app.db import commit_with_retry
+from app.extensions import limiter
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role
 from app.web.idempotency import IdempotencyHeaders, idempotent
@@ -49,9 +50,8 @@ def trigger_message(result: service.TriggerResult, message: str) -> str:
 def trigger_sync(connection_id, json: SyncIn):
     """Start a sync: one batch; `full` runs availability, pricing and bookings as three jobs."""
     extra = {"confirm_feed_shrink": True} if json.confirm_feed_shrink else None
-    result = service.trigger_sync(current_agency_id(), connection_id, json.sync_type, json.start_date,
-                                  json.end_date, extra=extra)
-    db.session.commit()
+    result = commit_with_retry(lambda: service.trigger_sync(current_agency_id(), connection_id, json.sync_type,
+                                                            json.start_date, json.end_date, extra=extra))
     return sync_out(result, trigger_message(result, f"Manual {json.sync_type} sync triggered successfully"))
 
 
@@ -62,8 +62,7 @@ def trigger_sync(connection_id, json: SyncIn):
 @spec.validate(headers=IdempotencyHeaders, resp=ApiResponse(**TRIGGER_RESPONSES), tags=TAGS)
 def retry_sync_log(connection_id, log_id):
     """Re-run a failed operation as a new batch; the new log's details.retry_of names the failed one."""
-    result = service.retry_sync_log(current_agency_id(), connection_id, log_id)
-    db.session.commit()
+    result = commit_with_retry(lambda: service.retry_sync_log(current_agency_id(), connection_id, log_id))
     return sync_out(result, trigger_message(result,
                                             f"Retry of {result.logs[0].operation_type} triggered successfully"))
 
@@ -77,10 +76,9 @@ def retry_sync_log(connection_id, log_id):
                                                      HTTP_409=Detail, HTTP_503=ErrorOut), tags=TAGS)
 def trigger_property_sync(json: PropertySyncIn):
     """Sync one property to one platform (availability or pricing) through its active connection."""
-    result = service.trigger_property_sync(
+    result = commit_with_retry(lambda: service.trigger_property_sync(
         current_agency_id(), json.property_id, json.platform, json.sync_type, connection_id=json.connection_id,
-        start=json.start_date, end=json.end_date, manual=json.manual_trigger)
-    db.session.commit()
+        start=json.start_date, end=json.end_date, manual=json.manual_trigger))
     sync_log = result.logs[0]
     message = f"{json.sync_type.capitalize()} sync task triggered successfully"
     return PropertySyncOut(message=trigger_message(result, message),

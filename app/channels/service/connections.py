@@ -22,6 +22,7 @@ from app.channels.errors import (ConnectionExists, ConnectionNotFound, Connectio
 from app.channels.models import (ACTIVE_SYNC_STATUSES, CONNECTION_STATUSES, PLATFORMS, ChannelConnection,
                                  ChannelSyncLog)
 from app.core.errors import NotFound, ValidationFailed
+from app.core.pagination import Page, count
 from app.core.tenancy import get_owned, scoped
 from app.db import utcnow
 from app.extensions import db
@@ -54,7 +55,7 @@ class ConnectionView:
 
     @property
     def stale(self) -> bool:
-        hours = current_app.config["SYNC_STALE_CONNECTION_HOURS"]
+        hours = current_app.config["CHANNELS_STALE_CONNECTION_HOURS"]
         return self.last_success_at is None or self.last_success_at < utcnow() - timedelta(hours=hours)
 
 
@@ -72,8 +73,7 @@ def connection_query(agency_id: uuid.UUID):
             .outerjoin(Property, Property.id == ChannelConnection.property_id))
 
 
-def list_connections(agency_id: uuid.UUID, *, limit: int = 100, offset: int = 0, platform_type: str | None = None,
-                     status: str | None = None, q: str | None = None) -> list[ConnectionView]:
+def filtered_connections(agency_id: uuid.UUID, platform_type: str | None, status: str | None, q: str | None):
     """The agency's connections, newest first; `q` searches id, platform, status, listing and property."""
     query = connection_query(agency_id)
     if platform_type:
@@ -87,8 +87,22 @@ def list_connections(agency_id: uuid.UUID, *, limit: int = 100, offset: int = 0,
                                 ChannelConnection.status.ilike(pattern),
                                 ChannelConnection.platform_listing_id.ilike(pattern),
                                 Property.name.ilike(pattern)))
-    query = query.order_by(ChannelConnection.created_at.desc(), ChannelConnection.id).limit(limit).offset(offset)
+    return query.order_by(ChannelConnection.created_at.desc(), ChannelConnection.id)
+
+
+def list_connections(agency_id: uuid.UUID, *, limit: int = 100, offset: int = 0, platform_type: str | None = None,
+                     status: str | None = None, q: str | None = None) -> list[ConnectionView]:
+    """One page of the agency's connections (see `filtered_connections`)."""
+    query = filtered_connections(agency_id, platform_type, status, q).limit(limit).offset(offset)
     return [ConnectionView(row[0], row[1], row[2]) for row in db.session.execute(query)]
+
+
+def connection_page(agency_id: uuid.UUID, *, limit: int, offset: int = 0, platform_type: str | None = None,
+                    status: str | None = None, q: str | None = None) -> Page[ConnectionView]:
+    """`list_connections` with the number of all matching connections, for a paged table."""
+    rows = list_connections(agency_id, limit=limit, offset=offset, platform_type=platform_type, status=status, q=q)
+    total = count(filtered_connections(agency_id, platform_type, status, q))
+    return Page(items=rows, total=total, limit=limit, offset=offset)
 
 
 def get_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> ConnectionView:
@@ -245,7 +259,7 @@ def deletion_impact(agency_id: uuid.UUID, connection_id: uuid.UUID) -> DeletionI
         .where(ChannelSyncLog.connection_id == connection_id)).one()
     held = db.session.scalar(select(func.count()).select_from(InventoryRange).where(
         InventoryRange.connection_id == connection_id, InventoryRange.state == "active"))
-    return DeletionImpact(logs[0], logs[1], held, current_app.config["SYNC_LOG_RETENTION_DAYS"])
+    return DeletionImpact(logs[0], logs[1], held, current_app.config["CHANNELS_SYNC_LOG_RETENTION_DAYS"])
 
 
 def ical_import_url(agency_id: uuid.UUID, connection_id: uuid.UUID) -> str | None:
@@ -267,8 +281,8 @@ def test_connection(agency_id: uuid.UUID, connection_id: uuid.UUID) -> tuple[Cha
 
 
 def stale_clauses(last_success) -> tuple:
-    """An active connection never synced successfully or not within SYNC_STALE_CONNECTION_HOURS."""
-    cutoff = utcnow() - timedelta(hours=current_app.config["SYNC_STALE_CONNECTION_HOURS"])
+    """An active connection never synced successfully or not within CHANNELS_STALE_CONNECTION_HOURS."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["CHANNELS_STALE_CONNECTION_HOURS"])
     return (ChannelConnection.deleted_at.is_(None), ChannelConnection.status == "active",
             or_(last_success.is_(None), last_success < cutoff))
 
@@ -296,7 +310,7 @@ def stale_connection_summary(connection=None, limit: int = 20) -> dict:
              .order_by(last_success.asc().nulls_first(), ChannelConnection.id).limit(limit))
     rows = (connection or db.session).execute(query).all()
     return {"count": rows[0].total if rows else 0,
-            "threshold_hours": current_app.config["SYNC_STALE_CONNECTION_HOURS"],
+            "threshold_hours": current_app.config["CHANNELS_STALE_CONNECTION_HOURS"],
             "connections": [{"id": str(row.id), "agency_id": str(row.agency_id), "platform_type": row.platform_type,
                              "last_success_at": row.last_success_at.isoformat() if row.last_success_at else None}
                             for row in rows]}

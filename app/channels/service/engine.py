@@ -22,7 +22,7 @@ from app.channels.service import ical, outbound
 from app.channels.service.connections import snapshot
 from app.channels.service.logs import transition
 from app.channels.service.sync import SyncWindow
-from app.core.errors import DomainError
+from app.core.errors import DeadlockDetected, DomainError
 from app.extensions import db
 from app.inventory.models import Property
 
@@ -63,6 +63,8 @@ def classify(exc: Exception) -> ChannelError:
     if isinstance(exc, OperationalError):
         first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         return DatabaseUnavailable(first_line[0] if first_line else type(exc).__name__)
+    if isinstance(exc, DeadlockDetected):  # the unit of work's own retries are used up: the job's loop tries again
+        return DatabaseUnavailable(str(exc.detail))
     if isinstance(exc, CredentialsUnreadable):
         return SyncValidationError(str(exc))
     if isinstance(exc, DomainError):  # a business rule (e.g. the property was deleted): retrying cannot help

@@ -131,8 +131,8 @@ def cancel_sync_log(log_id: uuid.UUID, connection_id: uuid.UUID | None = None,
 
 
 def sweep_stale_sync_logs(connection_id: uuid.UUID | None = None, minutes: int | None = None) -> int:
-    """Mark logs without an update for SYNC_LOG_STALE_MINUTES as failed; returns how many."""
-    minutes = minutes or current_app.config["SYNC_LOG_STALE_MINUTES"]
+    """Mark logs without an update for CHANNELS_SYNC_LOG_STALE_MINUTES as failed; returns how many."""
+    minutes = minutes or current_app.config["CHANNELS_SYNC_LOG_STALE_MINUTES"]
     query = (update(ChannelSyncLog)
              .where(ChannelSyncLog.status.in_(ACTIVE_SYNC_STATUSES),
                     func.coalesce(ChannelSyncLog.updated_at, ChannelSyncLog.created_at)
@@ -199,7 +199,7 @@ def purge_expired_batch(cutoff: datetime, batch_size: int) -> int:
 
 def purge_logs_older_than(days: int, batch_size: int | None = None) -> int:
     """Delete logs older than `days` in batches, one short transaction each (never a long lock)."""
-    batch_size = batch_size or current_app.config["SYNC_LOG_PURGE_BATCH"]
+    batch_size = batch_size or current_app.config["CHANNELS_SYNC_LOG_PURGE_BATCH"]
     cutoff = utcnow() - timedelta(days=days)
     total = 0
     while True:

@@ -7,8 +7,9 @@
     channel_sync  the Channel Sync page
     conflicts     overbooking conflicts: list and resolve actions
 
-Views parse input, call `app.channels.service`, own the single commit and
-render a page or, for htmx requests, the partial of the same context.
+Views validate forms with the API's pydantic models (`app.web.forms.validated`), call
+`app.channels.service`, commit through `app.db.commit_with_retry` and render a page
+or, for htmx requests, the partial of the same context.
 Pollers stop by themselves: terminal renders carry no interval and answer 286.
 """
 from app.channels.views import batches, channel_sync, conflicts, connection_edit, connections, logs  # noqa: F401  (routes register on the blueprint)

@@ -5,32 +5,21 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
 from app.channels.views.presenters import TEMPLATE_HELPERS
-from app.core.errors import DB_UNAVAILABLE, DomainError, Forbidden, is_database_timeout
-from app.web.auth import current_principal, login_redirect
-from app.web.error_pages import database_busy, render_error
+from app.core.errors import DomainError, is_database_timeout
+from app.web.auth import protect_pages
+from app.web.error_pages import database_unavailable, render_error
 from app.web.htmx import STOP_POLLING, is_htmx, render_page_or_partial
 
-bp = Blueprint("channels", __name__)
 ROLES = ("admin", "manager")
+bp = protect_pages(Blueprint("channels", __name__), *ROLES)
 NO_STORE = {"Cache-Control": "no-store"}
 # Error fragments that must replace their panel although the status is 4xx/5xx (static/js/app.js).
 SWAP_ERROR = {"X-Swap-Error": "true", **NO_STORE}
 
 
-@bp.before_request
-def gate():
-    """Anonymous: to the login page (htmx follows HX-Redirect); other roles than admin/manager: 403."""
-    principal = current_principal()
-    if principal is None:
-        return login_redirect()
-    if principal.role not in ROLES:
-        raise Forbidden()
-    return None
-
-
 @bp.context_processor
 def helpers() -> dict:
-    principal = g.get("principal")  # set by gate(); never query again while rendering an error page
+    principal = g.get("principal")  # set by the page guard; never query again while rendering an error page
     is_admin = principal is not None and principal.role == "admin"
     runbook = (is_admin and current_app.config["ENABLE_OPS_CONSOLE"] and "ops.runbook" in current_app.view_functions)
     return {**TEMPLATE_HELPERS, "is_admin": is_admin, "runbook_url": url_for("ops.runbook") if runbook else None}
@@ -68,13 +57,12 @@ def domain_error(exc: DomainError):
 
 
 @bp.errorhandler(OperationalError)
-def database_unavailable(exc: OperationalError):
-    if is_database_timeout(exc):
-        return database_busy(exc)
-    current_app.logger.warning("Database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
-    # The session user cannot be loaded now: render as anonymous instead of failing again in a template.
-    g.principal = None
-    g._login_user = current_app.login_manager.anonymous_user()
-    if is_panel_request():
-        return panel_error(503, "Service temporarily unavailable. Try again shortly.")
-    return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
+def panel_database_unavailable(exc: OperationalError):
+    """A polled panel shows the outage in place and heals by itself; anything else renders like every page."""
+    if not is_database_timeout(exc):
+        # The session user cannot be loaded now: render as anonymous instead of failing again in a template.
+        g.principal = None
+        g._login_user = current_app.login_manager.anonymous_user()
+        if is_panel_request():
+            return panel_error(503, "Service temporarily unavailable. Try again shortly.")
+    return database_unavailable(exc)

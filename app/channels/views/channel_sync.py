@@ -13,16 +13,16 @@ from flask import current_app, make_response, render_template, request
 from app.channels import service
 from app.channels.errors import ConnectionNotFound
 from app.channels.models import PLATFORMS
-from app.channels.service.sync import PROPERTY_SYNC_TYPES
+from app.channels.schemas import PropertySyncIn
 from app.channels.views.base import NO_STORE, bp, poll_response
-from app.channels.views.forms import field_errors, parse_date, start_failure, toast
+from app.channels.views.forms import form_errors, one_of, start_failure, uuid_field
 from app.channels.views.panels import parse_uuid
-from app.channels.views.presenters import is_active, platform_label
+from app.channels.views.presenters import is_active
 from app.core.errors import DomainError, ValidationFailed
-from app.db import utcnow
-from app.extensions import db
+from app.db import commit_with_retry, utcnow
 from app.web.auth import current_agency_id, current_principal
-from app.web.htmx import hx_response, render_page_or_partial
+from app.web.forms import form_values, validated
+from app.web.htmx import hx_response, render_page_or_partial, toast
 
 COOKIE = "fewo_channel_sync"
 COOKIE_DAYS = 180
@@ -91,15 +91,11 @@ def channel_sync_logs():
 
 def detected(values: dict, chosen: uuid.UUID | None) -> tuple[list, str | None]:
     """Connections matching the form's platform and property (or the chosen one); an error text if none."""
-    property_id = parse_uuid(values.get("property_id"))
-    if values.get("platform") not in PLATFORMS or property_id is None:
-        return [], "Select Platform and Property first, then Auto-detect"
-    matches = service.find_connections(current_agency_id(), values["platform"], property_id)
-    if chosen is not None:
-        matches = [match for match in matches if match.id == chosen]
-    if not matches:
-        return [], f"No {platform_label(values['platform'])} connection found for this property"
-    return matches, None
+    try:
+        return service.detect_connections(current_agency_id(), values.get("platform"),
+                                          parse_uuid(values.get("property_id")), chosen), None
+    except ValidationFailed as exc:
+        return [], form_errors(exc)["connection_id"]
 
 
 @bp.get("/channel-sync/detect")
@@ -123,51 +119,35 @@ def detect_connection():
     return remember(make_response(body, 200, NO_STORE), connection_id)
 
 
-def parse_trigger_form(form) -> tuple[dict, dict]:
-    values = {name: form.get(name, "").strip() for name in FIELDS}
-    errors = {}
-    if values["sync_type"] not in PAGE_SYNC_TYPES:
-        errors["sync_type"] = "Select a sync type"
-    if values["platform"] not in PLATFORMS:
-        errors["platform"] = "Select a platform"
-    if parse_uuid(values["property_id"]) is None:
-        errors["property_id"] = "Select a property"
-    if values["connection_id"] and parse_uuid(values["connection_id"]) is None:
-        errors["connection_id"] = "Connection ID must be a valid UUID"
-    values["start"] = parse_date(values["start_date"], "start_date", errors)
-    values["end"] = parse_date(values["end_date"], "end_date", errors)
-    return values, errors
+TRIGGER_CHECKS = (one_of("sync_type", PAGE_SYNC_TYPES, "Select a sync type"),
+                  one_of("platform", PLATFORMS, "Select a platform"), uuid_field("property_id", "Select a property"),
+                  uuid_field("connection_id", "Connection ID must be a valid UUID", optional=True))
 
 
-def start_channel_sync(values: dict) -> service.TriggerResult:
-    """Availability/pricing go through the property trigger; Bookings and Full need the connection (auto-resolved)."""
-    agency_id, property_id = current_agency_id(), parse_uuid(values["property_id"])
-    connection_id = parse_uuid(values["connection_id"])
-    if values["sync_type"] in PROPERTY_SYNC_TYPES:
-        return service.trigger_property_sync(agency_id, property_id, values["platform"], values["sync_type"],
-                                             connection_id=connection_id, start=values["start"], end=values["end"])
-    matches, error = detected(values, connection_id)
-    if error or len(matches) > 1:
-        raise ValidationFailed.field("connection_id", error or "Several connections match: choose one with "
-                                                               "Auto-detect")
-    return service.trigger_sync(agency_id, matches[0].id, values["sync_type"], values["start"], values["end"])
+def trigger_form(form) -> PropertySyncIn:
+    """The trigger form, validated like the API's property sync (which also carries every page field)."""
+    return validated(PropertySyncIn, form_values(PropertySyncIn, form, FIELDS), *TRIGGER_CHECKS)
+
+
+def trigger_refused(values: dict, exc: DomainError, failure: str | None = None):
+    return render_page_or_partial(PAGE, FORM, 422, failure=failure, sync_logs=logs_context(None),
+                                  **form_context(values, form_errors(exc)))
 
 
 @bp.post("/channel-sync")
 def trigger_channel_sync():
     """Trigger; the banner links the new batch and its logs appear at the top of the list."""
-    values, errors = parse_trigger_form(request.form)
-    failure = None
-    if not errors:
-        try:
-            result = start_channel_sync(values)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            errors, failure = field_errors(exc), start_failure(exc)
-    if errors:
-        return render_page_or_partial(PAGE, FORM, 422, failure=failure, sync_logs=logs_context(None),
-                                      **form_context(values, errors))
+    values = {name: request.form.get(name, "").strip() for name in FIELDS}
+    try:
+        data = trigger_form(request.form)
+    except ValidationFailed as exc:
+        return trigger_refused(values, exc)
+    try:
+        result = commit_with_retry(lambda: service.trigger_chosen_sync(
+            current_agency_id(), data.sync_type, data.platform, data.property_id, connection_id=data.connection_id,
+            start=data.start_date, end=data.end_date))
+    except DomainError as exc:  # the sync could not start: the banner says why, the field too where one is named
+        return trigger_refused(values, exc, start_failure(exc))
     connection_id = result.connection.id
     body, _ = render_page_or_partial(PAGE, FORM, result=result, oob_logs=True,
                                      sync_logs=logs_context(connection_id),

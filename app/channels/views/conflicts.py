@@ -7,14 +7,14 @@ from flask import redirect, render_template, request, url_for
 
 from app.channels.service import conflicts as service
 from app.channels.views.base import bp
-from app.channels.views.forms import field_errors, toast
+from app.channels.views.forms import form_errors
 from app.channels.views.panels import offset_arg, parse_uuid, pick
 from app.core.errors import DomainError, NotFound
-from app.inventory.transaction import commit_with_retry
-from app.inventory.views.base import close_modal
+from app.db import commit_with_retry
+from app.inventory.views.base import AVAILABILITY_CHANGED, close_modal
 from app.web.auth import current_agency_id, current_principal
 from app.web.forms import form_status
-from app.web.htmx import is_htmx, render_page_or_partial
+from app.web.htmx import is_htmx, render_page_or_partial, toast
 
 PAGE_SIZE = 50
 # resolution -> (dialog title, button, question, toast)
@@ -66,10 +66,10 @@ def resolve_conflict(conflict_id: uuid.UUID, resolution: str):
         commit_with_retry(lambda: service.resolve_conflict(agency_id, conflict_id, resolution, actor_id, note))
     except DomainError as exc:
         return render_template("channels/partials/_conflict_resolve_dialog.html", resolution=resolution,
-                               action=action, errors=field_errors(exc), note=note,
+                               action=action, errors=form_errors(exc), note=note,
                                row=service.get_conflict(agency_id, conflict_id)), form_status(exc)
     if not is_htmx():
         return redirect(url_for("channels.conflicts"), 303)
     row = render_template("channels/partials/_conflict_row.html", row=service.get_conflict(agency_id, conflict_id),
                           oob=True)
-    return close_modal(row, trigger=toast(action[3], conflicts_changed=True, availability_changed=True))
+    return close_modal(row, trigger={**toast(action[3]), "conflicts-changed": True, AVAILABILITY_CHANGED: True})

@@ -5,15 +5,13 @@ from flask import flash, render_template, request, url_for
 
 from app.channels import service
 from app.channels.views.base import bp
-from app.channels.views.connections import parse_metadata
-from app.channels.views.forms import saved
+from app.channels.views.forms import connection_patch, saved
 from app.channels.views.presenters import pretty_json
-from app.extensions import db
+from app.db import commit_with_retry
 from app.web.auth import current_agency_id, require_role
 from app.web.htmx import go_to, render_page_or_partial
 
 EDIT_STATUSES = ("active", "paused", "inactive")
-TOKEN_FIELDS = ("access_token", "refresh_token")
 
 
 def edit_context(connection_id, values: dict | None = None, errors: dict | None = None) -> dict:
@@ -28,19 +26,6 @@ def edit_context(connection_id, values: dict | None = None, errors: dict | None 
             "statuses": statuses}
 
 
-def parse_edit_form(form, statuses: tuple) -> tuple[dict, dict]:
-    """Service values and field errors; empty token fields keep the stored token."""
-    errors = {}
-    values = {"platform_listing_id": form.get("platform_listing_id", "").strip() or None,
-              "ical_import_url": form.get("ical_import_url", "").strip() or None,
-              "status": form.get("status", "")}
-    if values["status"] not in statuses:
-        errors["status"] = "Choose a status"
-    values.update({name: form[name].strip() for name in TOKEN_FIELDS if form.get(name, "").strip()})
-    parse_metadata(form, values, errors)
-    return values, errors
-
-
 def detail_url(connection_id) -> str:
     return url_for("channels.connection_detail", connection_id=connection_id)
 
@@ -53,9 +38,9 @@ def connection_edit(connection_id):
 @bp.post("/connections/<uuid:connection_id>/edit")
 def update_connection(connection_id):
     context = edit_context(connection_id)
-    values, errors = parse_edit_form(request.form, context["statuses"])
-    if not errors:
-        _, errors = saved(lambda: service.update_connection(current_agency_id(), connection_id, values))
+    _, errors = saved(lambda: service.update_connection(
+        current_agency_id(), connection_id,
+        connection_patch(request.form, context["statuses"]).model_dump(exclude_unset=True)))
     if errors:
         return render_template("channels/partials/_connection_edit_form.html",
                                **{**context, "values": request.form, "errors": errors}), 422
@@ -75,7 +60,6 @@ def connection_delete_confirm(connection_id):
 @bp.post("/connections/<uuid:connection_id>/delete")
 @require_role("admin")
 def delete_connection(connection_id):
-    service.delete_connection(current_agency_id(), connection_id)
-    db.session.commit()
+    commit_with_retry(lambda: service.delete_connection(current_agency_id(), connection_id))
     flash("Connection deleted", "success")
     return go_to(url_for("channels.connections"))

@@ -7,13 +7,15 @@ from flask import current_app, redirect, render_template, request, url_for
 from app.channels import service
 from app.channels.errors import NotCancellable
 from app.channels.views.base import NO_STORE, SWAP_ERROR, bp, poll_response
-from app.channels.views.forms import start_failure, toast
+from app.channels.schemas import PurgeIn
+from app.channels.views.forms import form_errors, start_failure
 from app.channels.views.panels import detail_context, logs_panel
 from app.channels.views.presenters import is_active
 from app.core.errors import DomainError
-from app.extensions import db
+from app.db import commit_with_retry
 from app.web.auth import current_agency_id, current_principal, is_operator, require_operator, require_role
-from app.web.htmx import hx_response, is_htmx, render_page_or_partial
+from app.web.forms import form_error, validated
+from app.web.htmx import hx_response, is_htmx, render_page_or_partial, toast
 
 PURGE_CHOICES = (7, 30, 90)
 CONFIRM_PHRASE = "PURGE"
@@ -62,10 +64,9 @@ def retry_sync_log(connection_id, log_id):
 def retried(connection_id, log_id, close_dialog: str | None = None, **options):
     """Start the retry of a log and answer with its result (or why it could not start) in place."""
     try:
-        result = service.retry_sync_log(current_agency_id(), connection_id, log_id, **options)
-        db.session.commit()
+        result = commit_with_retry(lambda: service.retry_sync_log(current_agency_id(), connection_id, log_id,
+                                                                  **options))
     except DomainError as exc:
-        db.session.rollback()
         body = render_template("channels/partials/_retry_result.html", log_id=log_id, error=start_failure(exc),
                                close_dialog=close_dialog)
         return body, exc.status_code, SWAP_ERROR
@@ -102,11 +103,10 @@ def cancel_sync_log(connection_id, log_id):
     """Cancel (platform operators): Log Details shows the new state, the confirmation closes."""
     service.get_sync_log(current_agency_id(), log_id, connection_id)  # pages: the agency's own logs only
     try:
-        service.cancel_sync_log(log_id, connection_id, cancelled_by=current_principal().user.email)
-        db.session.commit()
+        commit_with_retry(lambda: service.cancel_sync_log(log_id, connection_id,
+                                                          cancelled_by=current_principal().user.email))
         message, level, status = "Operation cancelled", "success", 200
     except NotCancellable as exc:
-        db.session.rollback()
         message, level, status = exc.detail, "error", 409
     if not is_htmx():
         return redirect(url_for("channels.sync_log_detail", connection_id=connection_id, log_id=log_id), 303)
@@ -117,6 +117,16 @@ def cancel_sync_log(connection_id, log_id):
 
 def purge_days(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 3650 else None
+
+
+def purge_checks(values) -> list[dict]:
+    """Purge logs reports both problems at once, in the dialog's words."""
+    errors = []
+    if purge_days(values.get("retention_days")) is None:
+        errors.append(form_error("retention_days", "Choose a retention period"))
+    if values.get("confirm_phrase") != CONFIRM_PHRASE:
+        errors.append(form_error("confirm_phrase", "Type PURGE (capital letters) to confirm"))
+    return errors
 
 
 @bp.get("/connections/<uuid:connection_id>/sync-logs/purge")
@@ -141,17 +151,14 @@ def purge_preview(connection_id):
 @bp.post("/connections/<uuid:connection_id>/sync-logs/purge")
 @require_role("admin")
 def purge_sync_logs(connection_id):
-    agency_id, errors = current_agency_id(), {}
-    days = purge_days(request.form.get("retention_days"))
-    if days is None:
-        errors["retention_days"] = "Choose a retention period"
-    if request.form.get("confirm_phrase") != CONFIRM_PHRASE:
-        errors["confirm_phrase"] = "Type PURGE (capital letters) to confirm"
-    if errors:
+    agency_id = current_agency_id()
+    try:
+        data = validated(PurgeIn, request.form, purge_checks)
+        result = commit_with_retry(lambda: service.purge_sync_logs(agency_id, connection_id, data.retention_days))
+    except DomainError as exc:
         return render_template("channels/partials/_purge_form.html", view=service.get_connection(
-            agency_id, connection_id), choices=PURGE_CHOICES, days=days or 30, errors=errors), 422
-    result = service.purge_sync_logs(agency_id, connection_id, days)
-    db.session.commit()
+            agency_id, connection_id), choices=PURGE_CHOICES, days=purge_days(request.form.get("retention_days")) or 30,
+            errors=form_errors(exc)), 422
     if not is_htmx():
         return redirect(url_for("channels.connection_detail", connection_id=connection_id), 303)
     body = render_template("channels/partials/_purge_result.html", result=result)

@@ -5,12 +5,12 @@ import uuid
 
 from flask import current_app
 
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import BLOCK_EDITORS, bp
 from app.inventory.schemas import (
     AvailabilityOut, AvailabilityQuery, BlockIn, BlockListQuery, BlockOut, BlockPage, ConflictDetail,
 )
-from app.inventory.transaction import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, current_principal, require_role
 from app.web.idempotency import IdempotencyHeaders, idempotent

@@ -4,13 +4,13 @@ from __future__ import annotations
 import uuid
 
 from app.core.errors import Forbidden
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import BOOKING_EDITORS, bp
 from app.inventory.models import Booking
 from app.inventory.schemas import (
     BookingDetailOut, BookingIn, BookingListQuery, BookingPage, BookingPatch, ConflictDetail,
 )
-from app.inventory.transaction import commit_with_retry
 from app.pricing import engine, service as pricing
 from app.pricing.api import PRICING_EDITORS
 from app.web.api import ApiResponse, Detail, spec

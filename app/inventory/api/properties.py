@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import uuid
 
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import PROPERTY_EDITORS, bp
 from app.inventory.schemas import PropertyIn, PropertyListQuery, PropertyOut, PropertyPage, PropertyPatch
-from app.inventory.transaction import commit_with_retry
 from app.web.api import ApiResponse, Detail, spec
 from app.web.auth import current_agency_id, require_role
 from app.web.idempotency import IdempotencyHeaders, idempotent

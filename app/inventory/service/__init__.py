@@ -3,7 +3,7 @@ ranges, channel holds and guest metrics.
 
 Functions take the agency id first, flush but never commit, and raise
 DomainErrors (404 NotFound, 422 ValidationFailed, 409 BookingConflict). Callers
-own the single commit through `app.inventory.transaction.commit_with_retry`.
+own the single commit through `app.db.commit_with_retry`.
 They never touch request, session or templates.
 """
 from app.inventory.service.blocks import create_block, delete_block, get_block, list_blocks

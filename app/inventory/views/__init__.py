@@ -1,7 +1,7 @@
 """Inventory pages (blueprint `inventory`): properties, bookings and the calendar.
 
 Views parse input and render; every rule lives in `app.inventory.service`, and
-every write commits once through `commit_with_retry`. Each URL renders the full
+every write commits once through `app.db.commit_with_retry`. Each URL renders the full
 page or, for htmx, the page's partial (`render_page_or_partial`).
 """
 from app.inventory.views import bookings, calendar, properties  # noqa: F401  (routes register on the blueprint)

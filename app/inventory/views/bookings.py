@@ -9,13 +9,13 @@ from datetime import date
 from flask import current_app, render_template, request, url_for
 
 from app.core.errors import DomainError, NotFound, ValidationFailed
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import BOOKING_EDITORS
 from app.inventory.api.bookings import service_arguments
 from app.inventory.models import BOOKING_STATUSES, Booking
 from app.inventory.schemas import BookingIn, BookingListQuery, BookingPatch
 from app.inventory.service import overview
-from app.inventory.transaction import commit_with_retry
 from app.inventory.views.base import AVAILABILITY_CHANGED, LIST_PAGE_SIZE, bp, close_modal
 from app.pricing import forms as pricing_forms, service as pricing
 from app.pricing.api import PRICING_EDITORS

@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.core.errors import DomainError, Forbidden
 from app.core.pagination import MAX_OFFSET
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import BLOCK_EDITORS, BOOKING_EDITORS
 from app.inventory.schemas import AvailabilityQuery, BlockIn
 from app.inventory.service import calendar as calendar_service, occupancy_chart as chart_service
-from app.inventory.transaction import commit_with_retry
 from app.inventory.views.base import AVAILABILITY_CHANGED, bp, close_modal
 from app.inventory.views.bookings import BOOKING_DEFAULTS, form_options, property_choices
 from app.inventory.views.properties import load_blocks

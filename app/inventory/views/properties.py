@@ -8,12 +8,12 @@ from flask import current_app, render_template, request, url_for
 
 from app.channels import service as channels
 from app.core.errors import DomainError
+from app.db import commit_with_retry
 from app.inventory import service
 from app.inventory.api.base import BLOCK_EDITORS, BOOKING_EDITORS, PROPERTY_EDITORS
 from app.inventory.models import Property
 from app.inventory.schemas import PropertyIn, PropertyListQuery
 from app.inventory.service import overview
-from app.inventory.transaction import commit_with_retry
 from app.inventory.views.base import LIST_PAGE_SIZE, bp, close_modal
 from app.pricing import forms as pricing_forms, service as pricing
 from app.web.auth import current_agency_id, has_role, require_role

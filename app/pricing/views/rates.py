@@ -11,9 +11,9 @@ from flask import render_template, request
 from pydantic import BaseModel, Field
 
 from app.core.errors import DomainError
+from app.db import commit_with_retry
 from app.inventory import service as inventory
 from app.inventory.schemas import AvailabilityQuery
-from app.inventory.transaction import commit_with_retry
 from app.inventory.views.base import close_modal
 from app.pricing import engine, service
 from app.pricing.api import PRICING_EDITORS

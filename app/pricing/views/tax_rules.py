@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import render_template, request
 
 from app.core.errors import DomainError, ValidationFailed
-from app.inventory.transaction import commit_with_retry
+from app.db import commit_with_retry
 from app.inventory.views.base import close_modal
 from app.pricing import service
 from app.pricing.api import PRICING_EDITORS, fields_of
