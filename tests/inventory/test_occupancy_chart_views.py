@@ -245,3 +245,40 @@ def test_statements_do_not_grow_with_properties_or_bookings(app, logged_in, make
         make_booking(prop, day(2 + n), day(4 + n))
         channel_connection(app, prop)
     assert statements_for_chart() == few
+
+
+def test_without_the_channel_manager_the_pages_show_no_channel_data(database_url, redis_url, app, logged_in, login,
+                                                                     make_property, make_booking):
+    from app import create_app
+    from app.extensions import db
+    from app.inventory import service
+    from tests.conftest import build_config
+    from tests.factories import CsrfClient
+
+    with_channels = logged_in("admin")
+    user = with_channels.user
+    prop = make_property(user.agency, name="Haus")
+    start = day(10)
+    make_booking(prop, start, start + timedelta(days=2), guest=service.GuestDetails("Anna", "Schmidt"),
+                 source="booking_com")
+    connection_id = channel_connection(app, prop)
+    with app.app_context():
+        service.upsert_channel_hold(prop.agency_id, prop.id, connection_id, "uid-1", start + timedelta(days=3),
+                                    start + timedelta(days=5))
+        db.session.commit()
+    record_conflict(app, prop, connection_id, start, start + timedelta(days=1), "Airbnb (HMX42)")
+    full = text(with_channels.get(chart_url(start, 14)))
+    assert "Anna Schmidt · Booking.com" in full and "Airbnb hold" in full and "Conflict: Airbnb (HMX42)" in full
+
+    no_channels = create_app(build_config(database_url, redis_url, CHANNEL_MANAGER_ENABLED=False))
+    no_channels.test_client_class = CsrfClient
+    client = login(no_channels.test_client(), user)
+    chart = client.get(chart_url(start, 14))
+    row = row_of(text(chart), prop)
+    assert chart.status_code == 200 and ">Anna Schmidt · Booking com</a>" in row and ">Channel hold</span>" in row
+    assert "Conflict" not in row and 'id="occupancy-conflicts"' not in text(chart)
+    month = client.get(f"/calendar?property_id={prop.id}&month={start:%Y-%m}")
+    assert month.status_code == 200 and "Channel hold" in text(month) and "HMX42" not in text(month)
+    detail = client.get(f"/properties/{prop.id}")
+    assert detail.status_code == 200 and 'id="property-connections"' not in text(detail)
+
