@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, func, literal_column, null, select
+from sqlalchemy import Select, case, func, literal_column, null, select, true
 
 from app.extensions import db
 from app.guests.models import Guest
@@ -114,21 +114,31 @@ def labelled_ranges(agency_id: uuid.UUID, window: Stay) -> Select:
     """Active ranges of the agency overlapping `window`, each with what labels it: the booking's
     status, source and guest name, the block's reason, the hold's platform (one statement). The
     overlap is asked as the exclusion constraint's GiST index answers it (property, date range)."""
-    guest = func.nullif(func.trim(func.concat_ws(" ", Guest.first_name, Guest.last_name)), "")
     query = (
         select(InventoryRange.property_id, InventoryRange.kind, InventoryRange.start_date, InventoryRange.end_date,
                InventoryRange.source_id, InventoryRange.connection_id, InventoryRange.external_uid,
-               AvailabilityBlock.reason, Booking.status.label("booking_status"),
-               Booking.source.label("booking_source"), guest.label("guest_name"))
-        .outerjoin(AvailabilityBlock,
-                   (InventoryRange.kind == "block") & (AvailabilityBlock.id == InventoryRange.source_id))
-        .outerjoin(Booking, (InventoryRange.kind == "booking") & (Booking.id == InventoryRange.source_id))
-        .outerjoin(Guest, Guest.id == Booking.guest_id)
+               BLOCK.c.reason, BOOKING.c.booking_status, BOOKING.c.booking_source, BOOKING.c.guest_name)
+        .select_from(InventoryRange).outerjoin(BLOCK, true()).outerjoin(BOOKING, true())
         .where(InventoryRange.agency_id == agency_id, InventoryRange.state == ACTIVE,
                stay_range(InventoryRange.start_date, InventoryRange.end_date).op("&&")(
                    stay_range(window.start, window.end)))
     )
     return with_hold_platforms(query, agency_id)
+
+
+def looked_up_for(kind: str, query: Select, name: str):
+    """`query` (one row by the range's source id) run only for ranges of `kind`: a lateral subquery
+    kept apart (LIMIT 1), so its condition on the range's kind gates the lookup instead of filtering
+    its result."""
+    return query.where(InventoryRange.kind == kind).limit(1).lateral(name)
+
+
+BLOCK = looked_up_for("block", select(AvailabilityBlock.reason).where(
+    AvailabilityBlock.id == InventoryRange.source_id), "block")
+BOOKING = looked_up_for("booking", select(
+    Booking.status.label("booking_status"), Booking.source.label("booking_source"),
+    func.nullif(func.trim(func.concat_ws(" ", Guest.first_name, Guest.last_name)), "").label("guest_name"))
+    .outerjoin(Guest, Guest.id == Booking.guest_id).where(Booking.id == InventoryRange.source_id), "booking")
 
 
 def stay_range(start, end):

@@ -2,10 +2,12 @@
 columns, and what occupies them as bars (bookings, blocks, channel holds, overbooking conflicts).
 
 One statement whatever the number of properties: the page of properties, each
-with its bars shaped by the database, ready to draw (grid column, classes, label,
-tooltip, what the bar opens) and aggregated to one JSON array per row, so no
-Python runs per bar; the template only places them. Free days are not rows of
-the answer at all: the chart draws them as the background of each row.
+with its bars shaped by the database, ready to draw (first column and span,
+classes, label, dates, what the bar opens) and aggregated to one JSON array per
+row, so no Python runs per bar; the template only places them. A property's
+ranges are found through the exclusion constraint's GiST index (property, date
+range), so the cost follows the bars shown, not the agency's history. Free days
+are not part of the answer: the chart draws them as the background of each row.
 200 properties x 60 days is the case `python -m bench occupancy` measures. Read-only.
 """
 from __future__ import annotations
