@@ -141,8 +141,9 @@
   document.addEventListener("mousemove", function (event) {
     var day = pointedDay(event);
     var lane = day && day.within && day.within.querySelector(":scope > .tape-lane");
-    if (hovered && hovered !== lane) overlay(hovered, "tape-cursor", null);
-    hovered = lane && start === null && day.free ? lane : null;
+    var free = lane && start === null && day.free ? lane : null;
+    if (hovered && hovered !== free) overlay(hovered, "tape-cursor", null);
+    hovered = free;
     if (hovered) overlay(hovered, "tape-cursor", day.date, day.date);
     if (day && start !== null && day.within === scope) mark(start, day.date > start ? day.date : start);
   });

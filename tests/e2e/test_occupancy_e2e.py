@@ -62,6 +62,8 @@ def test_chart_pages_with_arrow_keys_books_a_selected_range_and_opens_a_bar(page
     selection = lane.locator(".tape-selection")
     expect(selection).to_have_attribute("style", "grid-column: 4 / span 4;")
     expect(selection).to_be_visible()
+    expect(lane.locator(".tape-cursor")).to_have_count(0)  # while selecting, only the selection is marked
+    screenshot(page, "occupancy-02-selecting")
     lane.click(position=day_position(lane, start, departure))
     dialog = page.wait_for_selector("dialog#calendar-range[open]")
     assert "Alpenhütte" in dialog.inner_text() and "(3 nights)" in dialog.inner_text()
@@ -69,14 +71,14 @@ def test_chart_pages_with_arrow_keys_books_a_selected_range_and_opens_a_bar(page
     assert page.input_value("#booking-check_out") == str(departure)
     page.fill("#booking-guest_first_name", "Eva")
     page.fill("#booking-guest_last_name", "Klein")
-    screenshot(page, "occupancy-02-dialog")
+    screenshot(page, "occupancy-03-dialog")
     page.click("#create-booking")
     page.wait_for_selector("dialog#calendar-range", state="detached")
     new_bar = page.locator(f"#occupancy-row-{huette.id} a.kind-booking")
     expect(new_bar).to_contain_text("Eva Klein")  # the chart refreshed itself
     assert "grid-column: 4 / span 3" in new_bar.get_attribute("style")
     expect(page.locator("#toasts")).to_contain_text("Booking created")
-    screenshot(page, "occupancy-03-booked")
+    screenshot(page, "occupancy-04-booked")
 
     page.locator(f"#occupancy-row-{blick.id} a.kind-booking").click()
     page.wait_for_url(f"**/bookings/{booked.id}")
