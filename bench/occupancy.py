@@ -173,6 +173,6 @@ def run(stack: Stack, scale) -> Outcome:
                 outcome.notes += plans
     outcome.notes.append(f"occupancy: {properties} properties, {ranges:,} active ranges from {FIRST_DAY} to "
                          f"{LAST_DAY}, {properties * IMPORTS_PER_CONNECTION:,} feed-import logs; baseline = the "
-                         "chart's two statements replayed bare over psycopg; app CPU time = the request thread's "
+                         "chart's statement replayed bare over psycopg; app CPU time = the request thread's "
                          "CPU (Server-Timing cpu), without waiting for the database or for a core")
     return outcome

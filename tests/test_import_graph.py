@@ -113,3 +113,29 @@ def test_the_checks_see_a_circle_and_an_upward_import():
     planted = {"app.web.auth": {"app.auth.service"}, "app.auth.service": {"app.web.auth"}}
     assert find_cycle(planted) == ["app.auth.service", "app.web.auth", "app.auth.service"]
     assert floor_of("app.queue") < floor_of("app.channels.service.sync") < floor_of("jobs.channels")
+
+
+# Domains that must not know another: inventory works without the channel manager (which lends it
+# its reads at app setup), and guests sit below inventory (inventory stores guest metrics through the
+# guests service and lends guests their booking timeline).
+FORBIDDEN = (("app.inventory", "app.channels"), ("app.guests", "app.inventory"))
+
+
+def within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def forbidden_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{module} imports {target}" for module, targets in graph.items() for target in targets
+                  for importer, imported in FORBIDDEN if within(module, importer) and within(target, imported))
+
+
+def test_inventory_never_imports_channels_and_guests_never_import_inventory():
+    assert forbidden_imports(import_graph()) == []
+
+
+def test_the_check_sees_a_forbidden_import():
+    planted = {"app.inventory.service.calendar": {"app.channels.models"},
+               "app.guests.service": {"app.inventory.models"}, "app.inventory.service.bookings": {"app.guests.service"}}
+    assert forbidden_imports(planted) == ["app.guests.service imports app.inventory.models",
+                                          "app.inventory.service.calendar imports app.channels.models"]

@@ -65,3 +65,8 @@ def missing_settings(definition: Platform, config) -> list[str]:
     """The settings this platform's API needs that are empty in `config`."""
     needed = (definition.base_setting, *definition.required_settings)
     return [name for name in needed if not config.get(name)]
+
+
+def platform_label(name: str | None) -> str:
+    """A platform's display name ("booking_com" shows as "Booking.com"); "Channel" when not known."""
+    return PLATFORM_DEFINITIONS[name].label if name in PLATFORM_DEFINITIONS else "Channel"

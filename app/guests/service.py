@@ -1,33 +1,53 @@
-"""Guests service: the only code that writes guest profiles (create, update, soft delete).
+"""Guests service: the only code that writes guest profiles (create, update, soft delete) and
+their booking metrics.
 
-Booking metrics on the guest (total_bookings, total_spent, first/last booking)
-are written by the inventory service with each booking write, never here.
-Functions flush but never commit.
+Guests never import inventory: the inventory service recomputes a guest's
+booking metrics with each booking write and stores them through
+`set_booking_metrics`, and lends the booking timeline at app setup
+(`register_timeline`). Functions flush but never commit.
 """
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from flask import Flask
+from sqlalchemy import func, or_
 
 from app.core.errors import ValidationFailed
+from app.core.hooks import provide, provided
 from app.core.pagination import DEFAULT_LIMIT, Page, paginate
 from app.core.tenancy import get_owned, scoped, soft_delete_owned, update_owned
 from app.extensions import db
 from app.guests.models import Guest
-from app.inventory.models import Booking, Property
 
 GUEST_NOT_FOUND = "Guest not found"
 EDITABLE_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "language", "notes"})
 TIMELINE_LENGTH = 50
+TIMELINE_HOOK = "guests.timeline"
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One booking of the guest with the name of its property."""
-    booking: Booking
+    """One booking of the guest (the inventory's booking row) with the name of its property."""
+    booking: Any
     property_name: str
+
+
+@dataclass(frozen=True)
+class BookingMetrics:
+    """What a guest's occupying bookings add up to: how many, their total, first and last arrival day."""
+    count: int
+    spent: Decimal
+    first_arrival: date | None
+    last_arrival: date | None
+
+
+TimelineSource = Callable[[uuid.UUID, uuid.UUID, int], list[TimelineEntry]]
 
 
 def get_guest(agency_id: uuid.UUID, guest_id: uuid.UUID) -> Guest:
@@ -47,13 +67,30 @@ def list_guests(agency_id: uuid.UUID, q: str | None = None, recent_first: bool =
     return paginate(query, limit, offset)
 
 
+def register_timeline(app: Flask, source: TimelineSource) -> None:
+    """Where the booking timeline comes from (the inventory module registers its bookings)."""
+    provide(app, TIMELINE_HOOK, source)
+
+
 def guest_timeline(agency_id: uuid.UUID, guest_id: uuid.UUID, limit: int = TIMELINE_LENGTH) -> list[TimelineEntry]:
     """The guest's bookings, latest arrival first (all statuses)."""
-    rows = db.session.execute(
-        select(Booking, Property.name).join(Property, Property.id == Booking.property_id)
-        .where(Booking.agency_id == agency_id, Booking.guest_id == guest_id)
-        .order_by(Booking.check_in.desc(), Booking.created_at.desc()).limit(limit))
-    return [TimelineEntry(booking, name) for booking, name in rows]
+    source = provided(TIMELINE_HOOK)
+    return source(agency_id, guest_id, limit) if source else []
+
+
+def arrival_timestamp(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), tzinfo=timezone.utc) if day else None
+
+
+def set_booking_metrics(agency_id: uuid.UUID, guest_id: uuid.UUID, metrics: BookingMetrics) -> None:
+    """Store total_bookings, total_spent and first/last_booking_at (arrival days at 00:00 UTC) of the
+    agency's guest; a guest of another agency or one that is gone is left alone."""
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.agency_id != agency_id:
+        return
+    guest.total_bookings, guest.total_spent = metrics.count, metrics.spent
+    guest.first_booking_at = arrival_timestamp(metrics.first_arrival)
+    guest.last_booking_at = arrival_timestamp(metrics.last_arrival)
 
 
 def check_fields(fields: dict) -> None:

@@ -35,9 +35,15 @@ def bar(row: str, kind: str) -> str:
 
 
 def day_columns(body: str) -> list[str]:
-    """The dates of the shared day cells of the first row."""
-    first_row = re.search(r'<div class="tape-cells">(.*?)</div>', body, re.S).group(1)
-    return re.findall(r'data-date="([\d-]+)"', first_row)
+    """The dates of the chart's day columns (its head)."""
+    head = re.search(r'<div class="tape-row tape-head">(.*?)<div class="tape-row"', body, re.S).group(1)
+    return re.findall(r'<time class="tape-date[^"]*" datetime="([\d-]+)"', head)
+
+
+def day_shades(body: str) -> list[str]:
+    """How each day column of every row's background is shaded (free, past, weekend)."""
+    gradient = re.search(r'--tape-shade: linear-gradient\(90deg(.*?)\)">', body, re.S).group(1)
+    return re.findall(r"var\(--tape-(\w+)\)", gradient)
 
 
 @contextmanager
@@ -124,14 +130,16 @@ def test_what_people_typed_is_escaped_on_the_bars(app, logged_in, make_property,
 @pytest.mark.parametrize("days", [14, 30, 60])
 def test_window_sizes_and_date_paging(logged_in, make_property, days):
     client = logged_in("staff")
-    make_property(client.user.agency, name="Haus")
+    prop = make_property(client.user.agency, name="Haus")
     start = day(3)
     page = client.get(chart_url(start, days))
     body = text(page)
     assert page.status_code == 200 and "js/calendar.js" in body and 'id="calendar-views"' in body
     columns = day_columns(body)
     assert len(columns) == days and columns[0] == str(start) and columns[-1] == str(start + timedelta(days=days - 1))
-    assert f'style="--days: {days}"' in body
+    assert f'data-start="{start}" data-days="{days}"' in body and f'style="--days: {days};' in body
+    assert len(day_shades(body)) == days
+    assert "<i" not in row_of(body, prop) and "data-date" not in row_of(body, prop)  # no element per day
     following = start + timedelta(days=days)
     assert re.search(rf'id="occupancy-next" href="/calendar/occupancy\?start={following}&amp;days={days}" '
                      rf'hx-get="/calendar/occupancy\?start={following}&amp;days={days}" hx-target="#occupancy-chart" '
@@ -153,8 +161,14 @@ def test_default_window_starts_two_days_before_today_and_past_days_are_not_free(
     body = text(client.get("/calendar/occupancy"))
     columns = day_columns(body)
     assert len(columns) == 30 and columns[0] == str(day(-2))
-    assert re.search(rf'<i data-date="{day(-1)}" class="past[^"]*">', body)
-    assert re.search(rf'<i data-date="{day(0)}" data-free class="[^"]*today', body)
+    assert f'data-today="{day(0)}"' in body  # the script lets no day before it be chosen
+    shades = day_shades(body)
+    for offset in (-2, -1, 0, 1):
+        weekend = day(offset).weekday() > 4
+        assert shades[offset + 2] == ("weekend" if weekend else "past" if offset < 0 else "free")
+    step = 100 / 30
+    assert f"var(--primary) {2 * step:.3f}% calc({2 * step:.3f}% + 2px)" in body  # today is marked
+    assert re.search(rf'<time class="tape-date[^"]* today" datetime="{day(0)}"', body)
     assert "data-calendar" in body and 'data-range-url="/calendar/range"' in body
 
 
@@ -231,3 +245,40 @@ def test_statements_do_not_grow_with_properties_or_bookings(app, logged_in, make
         make_booking(prop, day(2 + n), day(4 + n))
         channel_connection(app, prop)
     assert statements_for_chart() == few
+
+
+def test_without_the_channel_manager_the_pages_show_no_channel_data(database_url, redis_url, app, logged_in, login,
+                                                                     make_property, make_booking):
+    from app import create_app
+    from app.extensions import db
+    from app.inventory import service
+    from tests.conftest import build_config
+    from tests.factories import CsrfClient
+
+    with_channels = logged_in("admin")
+    user = with_channels.user
+    prop = make_property(user.agency, name="Haus")
+    start = day(10)
+    make_booking(prop, start, start + timedelta(days=2), guest=service.GuestDetails("Anna", "Schmidt"),
+                 source="booking_com")
+    connection_id = channel_connection(app, prop)
+    with app.app_context():
+        service.upsert_channel_hold(prop.agency_id, prop.id, connection_id, "uid-1", start + timedelta(days=3),
+                                    start + timedelta(days=5))
+        db.session.commit()
+    record_conflict(app, prop, connection_id, start, start + timedelta(days=1), "Airbnb (HMX42)")
+    full = text(with_channels.get(chart_url(start, 14)))
+    assert "Anna Schmidt · Booking.com" in full and "Airbnb hold" in full and "Conflict: Airbnb (HMX42)" in full
+
+    no_channels = create_app(build_config(database_url, redis_url, CHANNELS_ENABLED=False))
+    no_channels.test_client_class = CsrfClient
+    client = login(no_channels.test_client(), user)
+    chart = client.get(chart_url(start, 14))
+    row = row_of(text(chart), prop)
+    assert chart.status_code == 200 and ">Anna Schmidt · Booking com</a>" in row and ">Channel hold</span>" in row
+    assert "Conflict" not in row and 'id="occupancy-conflicts"' not in text(chart)
+    month = client.get(f"/calendar?property_id={prop.id}&month={start:%Y-%m}")
+    assert month.status_code == 200 and "Channel hold" in text(month) and "HMX42" not in text(month)
+    detail = client.get(f"/properties/{prop.id}")
+    assert detail.status_code == 200 and 'id="property-connections"' not in text(detail)
+

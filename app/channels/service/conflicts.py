@@ -23,13 +23,14 @@ from sqlalchemy import func, or_, select
 from app.auth.models import User
 from app.channels.adapters.base import ConnectionSnapshot, Reservation
 from app.channels.models import ChannelConnection, ChannelConflict
+from app.channels.platforms import platform_label
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.tenancy import get_owned
 from app.db import utcnow
 from app.extensions import db
 from app.inventory import service as inventory
 from app.inventory.models import AvailabilityBlock, Booking, InventoryRange, Property
-from app.inventory.service.overview import guest_names, platform_label
+from app.inventory.service.overview import guest_names
 
 RESOLUTIONS = ("accept", "resolved_on_channel", "ignore")
 RESOLVED_STATUSES = {"accept": "accepted", "resolved_on_channel": "resolved_on_channel", "ignore": "ignored"}

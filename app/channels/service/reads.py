@@ -1,4 +1,6 @@
-"""Read helpers for the back office panels: select choices, connection lookup, activity, batch cards.
+"""Read helpers for the back office panels: select choices, connection lookup, activity, batch cards;
+and what the channel manager lends inventory's calendar, occupancy chart and property page
+(platform names, connections, open overbooking conflicts; see `app.channels.setup`).
 
 Nothing here writes. Each helper is one cheap query, because the panels that
 use them poll.
@@ -8,13 +10,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import ColumnElement, Select, exists, select, text
 
-from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConnection, ChannelSyncLog
+from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConflict, ChannelConnection, ChannelSyncLog
+from app.channels.platforms import PLATFORM_DEFINITIONS, platform_label
 from app.channels.service.batches import BATCH_SQL, BatchSummary, summary_from_row
 from app.core.tenancy import scoped
 from app.extensions import db
 from app.inventory.models import Property
+from app.inventory.service.ranges import Stay
 
 
 def property_choices(agency_id: uuid.UUID) -> list[Property]:
@@ -46,3 +50,32 @@ def batch_summaries(connection_id: uuid.UUID, batch_ids: Iterable[uuid.UUID]) ->
     rows = db.session.execute(text(sql), {"connection_id": connection_id, "batch_ids": ids,
                                           "limit": len(ids), "offset": 0}).mappings()
     return {row["batch_id"]: summary_from_row(row, connection_id) for row in rows}
+
+
+def platform_labels() -> dict[str, str]:
+    """Display names by platform type ("booking_com": "Booking.com")."""
+    return {name: platform_label(name) for name in PLATFORM_DEFINITIONS}
+
+
+def connection_platform(agency_id: uuid.UUID, connection_id: ColumnElement) -> ColumnElement:
+    """The platform type of the agency's connection `connection_id` (a column of the enclosing query;
+    also of a deleted connection: its holds still name it)."""
+    return (select(ChannelConnection.platform_type)
+            .where(ChannelConnection.id == connection_id, ChannelConnection.agency_id == agency_id)
+            .scalar_subquery())
+
+
+def open_conflicts(agency_id: uuid.UUID, window: Stay) -> Select:
+    """Open overbooking conflicts of the agency overlapping `window` (resolved ones are not marked)."""
+    return select(ChannelConflict.connection_id, ChannelConflict.property_id, ChannelConflict.external_uid,
+                  ChannelConflict.start_date, ChannelConflict.end_date, ChannelConflict.summary,
+                  ChannelConflict.reason, ChannelConflict.last_seen_at).where(
+        ChannelConflict.agency_id == agency_id, ChannelConflict.status == "open",
+        ChannelConflict.start_date < window.end, ChannelConflict.end_date > window.start)
+
+
+def property_connections(agency_id: uuid.UUID, property_id: uuid.UUID) -> list[ChannelConnection]:
+    """The property's channel connections (not deleted), by platform."""
+    return list(db.session.scalars(scoped(ChannelConnection, agency_id)
+                                   .where(ChannelConnection.property_id == property_id)
+                                   .order_by(ChannelConnection.platform_type)))

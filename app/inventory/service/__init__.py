@@ -1,5 +1,6 @@
 """Inventory service: the only code that writes properties, bookings, blocks, inventory
-ranges, channel holds and guest metrics.
+ranges and channel holds; it recomputes guest metrics with each booking write (the guests
+service stores them).
 
 Functions take the agency id first, flush but never commit, and raise
 DomainErrors (404 NotFound, 422 ValidationFailed, 409 BookingConflict). Callers

@@ -3,8 +3,9 @@
 Occupancy comes from the active inventory ranges (bookings, blocks, channel
 holds), the same rows the exclusion constraint guards, so a free day in the
 grid is a day a booking will get. Overbooking conflicts are channel events
-a feed import could not hold (spec 30) and nobody resolved yet; they are
-read from the channel manager's conflict records, never written here.
+a feed import could not hold (spec 30) and nobody resolved yet; they and the
+platforms of channel holds are read through what the channel manager lends
+(`channel_reads`), never written here, and left out when it is not mounted.
 """
 from __future__ import annotations
 
@@ -13,18 +14,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, literal_column, null, select, true
 
-from app.channels.models import ChannelConflict, ChannelConnection
-from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.extensions import db
 from app.guests.models import Guest
 from app.inventory.models import AvailabilityBlock, Booking, InventoryRange
-from app.inventory.service.overview import platform_label
+from app.inventory.service.channel_reads import channel_reads
+from app.inventory.service.overview import platform_label, source_label as overview_source_label
 from app.inventory.service.properties import get_property
 from app.inventory.service.ranges import OccupiedRange, Stay, occupied_range
 
 BLOCK_LABEL = "Blocked"
+# Constants in the SQL text, not parameters: a prepared statement's generic plan must still match the
+# exclusion constraint's partial GiST index (on daterange(start_date, end_date, '[)') WHERE state = 'active').
+ACTIVE, HALF_OPEN = literal_column("'active'"), literal_column("'[)'")
 
 
 @dataclass(frozen=True)
@@ -109,22 +112,47 @@ def calendar_day(day: date, month: date, items: list[CalendarItem],
 
 def labelled_ranges(agency_id: uuid.UUID, window: Stay) -> Select:
     """Active ranges of the agency overlapping `window`, each with what labels it: the booking's
-    status, source and guest name, the block's reason, the hold's platform (one statement)."""
-    guest = func.nullif(func.trim(func.concat_ws(" ", Guest.first_name, Guest.last_name)), "")
-    return (
+    status, source and guest name, the block's reason, the hold's platform (one statement). The
+    overlap is asked as the exclusion constraint's GiST index answers it (property, date range)."""
+    query = (
         select(InventoryRange.property_id, InventoryRange.kind, InventoryRange.start_date, InventoryRange.end_date,
                InventoryRange.source_id, InventoryRange.connection_id, InventoryRange.external_uid,
-               AvailabilityBlock.reason, Booking.status.label("booking_status"),
-               Booking.source.label("booking_source"), guest.label("guest_name"), ChannelConnection.platform_type)
-        .outerjoin(AvailabilityBlock,
-                   (InventoryRange.kind == "block") & (AvailabilityBlock.id == InventoryRange.source_id))
-        .outerjoin(Booking, (InventoryRange.kind == "booking") & (Booking.id == InventoryRange.source_id))
-        .outerjoin(Guest, Guest.id == Booking.guest_id)
-        .outerjoin(ChannelConnection, (ChannelConnection.id == InventoryRange.connection_id)
-                   & (ChannelConnection.agency_id == agency_id))
-        .where(InventoryRange.agency_id == agency_id, InventoryRange.state == "active",
-               InventoryRange.start_date < window.end, InventoryRange.end_date > window.start)
+               BLOCK.c.reason, BOOKING.c.booking_status, BOOKING.c.booking_source, BOOKING.c.guest_name)
+        .select_from(InventoryRange).outerjoin(BLOCK, true()).outerjoin(BOOKING, true())
+        .where(InventoryRange.agency_id == agency_id, InventoryRange.state == ACTIVE,
+               stay_range(InventoryRange.start_date, InventoryRange.end_date).op("&&")(
+                   stay_range(window.start, window.end)))
     )
+    return with_hold_platforms(query, agency_id)
+
+
+def looked_up_for(kind: str, query: Select, name: str):
+    """`query` (one row by the range's source id) run only for ranges of `kind`: a lateral subquery
+    kept apart (LIMIT 1), so its condition on the range's kind gates the lookup instead of filtering
+    its result."""
+    return query.where(InventoryRange.kind == kind).limit(1).lateral(name)
+
+
+BLOCK = looked_up_for("block", select(AvailabilityBlock.reason).where(
+    AvailabilityBlock.id == InventoryRange.source_id), "block")
+BOOKING = looked_up_for("booking", select(
+    Booking.status.label("booking_status"), Booking.source.label("booking_source"),
+    func.nullif(func.trim(func.concat_ws(" ", Guest.first_name, Guest.last_name)), "").label("guest_name"))
+    .outerjoin(Guest, Guest.id == Booking.guest_id).where(Booking.id == InventoryRange.source_id), "booking")
+
+
+def stay_range(start, end):
+    """daterange(start, end, '[)'): the expression of the exclusion constraint's index."""
+    return func.daterange(start, end, HALF_OPEN)
+
+
+def with_hold_platforms(query: Select, agency_id: uuid.UUID) -> Select:
+    """The query with the platform of each channel hold's connection (`platform_type`; null for
+    bookings and blocks, and without the channel manager)."""
+    reads = channel_reads()
+    platform = case((InventoryRange.kind == "channel_hold",
+                     reads.connection_platform(agency_id, InventoryRange.connection_id))) if reads else null()
+    return query.add_columns(platform.label("platform_type"))
 
 
 def calendar_items(agency_id: uuid.UUID, window: Stay, property_ids: list[uuid.UUID]) -> list[CalendarItem]:
@@ -156,18 +184,18 @@ def source_label(source: str | None) -> str | None:
     """Where a booking came from as people say it ("Booking.com"); None for a direct booking."""
     if not source or source == "direct":
         return None
-    return platform_label(source) if source in PLATFORM_DEFINITIONS else source.replace("_", " ").capitalize()
+    return overview_source_label(source)
 
 
 def overbooking_conflicts(agency_id: uuid.UUID, property_ids: list[uuid.UUID],
                           window: Stay) -> list[OverbookingConflict]:
     """Open conflicts of the given properties overlapping `window`, soonest first (resolved ones are
-    not marked)."""
-    rows = db.session.scalars(
-        select(ChannelConflict).where(
-            ChannelConflict.agency_id == agency_id, ChannelConflict.property_id.in_(property_ids),
-            ChannelConflict.status == "open", ChannelConflict.start_date < window.end,
-            ChannelConflict.end_date > window.start)
-        .order_by(ChannelConflict.start_date))
+    not marked); none without the channel manager."""
+    reads = channel_reads()
+    if reads is None:
+        return []
+    query = reads.open_conflicts(agency_id, window)
+    rows = db.session.execute(query.where(query.selected_columns.property_id.in_(property_ids))
+                              .order_by(query.selected_columns.start_date))
     return [OverbookingConflict(row.connection_id, row.property_id, row.external_uid, row.start_date, row.end_date,
                                 row.summary, row.reason, row.last_seen_at) for row in rows]

@@ -1,54 +1,47 @@
 """The occupancy chart read model: every property of the agency as a row, the days of a window as
 columns, and what occupies them as bars (bookings, blocks, channel holds, overbooking conflicts).
 
-Two statements whatever the number of properties: the page of properties, each
-with its labelled ranges (calendar.labelled_ranges) aggregated to one JSON
-array, and the open overbooking conflicts. Thousands of bars are
-built from plain JSON rather than ORM rows: 200 properties x 60 days is the
-case `python -m bench occupancy` measures. Read-only.
+One statement whatever the number of properties: the page of properties, each
+with its bars shaped by the database, ready to draw (first column and span,
+classes, label, dates, what the bar opens) and aggregated to one JSON array per
+row, so no Python runs per bar; the template only places them. A property's
+ranges are found through the exclusion constraint's GiST index (property, date
+range), so the cost follows the bars shown, not the agency's history. Free days
+are not part of the answer: the chart draws them as the background of each row.
+200 properties x 60 days is the case `python -m bench occupancy` measures. Read-only.
 """
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import Date, Integer, Select, Uuid, bindparam, case, func, literal, null, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.extensions import db
-from app.inventory.models import Property
-from app.inventory.service.calendar import (
-    OverbookingConflict, item_label, labelled_ranges, overbooking_conflicts, source_label,
-)
+from app.inventory.models import InventoryRange, Property
+from app.inventory.service.calendar import BLOCK_LABEL, labelled_ranges
+from app.inventory.service.channel_reads import channel_reads, platform_labels
 from app.inventory.service.ranges import Stay
 
 WINDOW_DAYS = (14, 30, 60)
 CHART_PAGE_SIZE = 200
 
 
-class ChartBar(NamedTuple):
-    """Something occupying days of a row, ready to draw: where it sits (`grid`: first day column,
-    1-based, and the days shown), its classes (kind; runs on before or after the window), the words
-    on it and in its tooltip, and the booking or block it opens. A tuple: the template unpacks
-    thousands of them."""
-    kind: str
-    start: date
-    grid: str
-    classes: str
-    text: str
-    title: str
-    opens: str | None = None
-
-
-@dataclass
+@dataclass(frozen=True)
 class ChartRow:
+    """A property with its bars, each a list [kind, column, span, classes, text, start, end, opens]:
+    the first day column (1-based) and the days shown, its classes (kind; runs on before or after the
+    window), the label, its dates (ISO), and the booking or block id it opens (a conflict's reason
+    instead)."""
     property_id: uuid.UUID
     name: str
     is_active: bool
-    bars: list[ChartBar] = field(default_factory=list)
-    conflicts: list[ChartBar] = field(default_factory=list)
+    bars: list[list]
+    conflicts: list[list]
 
 
 @dataclass(frozen=True)
@@ -85,55 +78,91 @@ class OccupancyChart:
         return sum(len(row.conflicts) for row in self.rows)
 
 
-def placed(kind: str, start: date, end: date, window: Stay, text: str, title: str,
-           opens: str | None = None) -> ChartBar:
-    """A bar for [start, end) clipped to the window."""
-    first, last = max(start, window.start), min(end, window.end)
-    classes = f"kind-{kind}{' runs-before' if start < first else ''}{' runs-after' if end > last else ''}"
-    return ChartBar(kind, start, f"{(first - window.start).days + 1} / span {(last - first).days}", classes, text,
-                    title, opens)
+def placed(kind, start, end, window: Stay, text, opens=None):
+    """A bar for [start, end) clipped to the window as the JSON array the template draws (see ChartRow)."""
+    window_start, window_end = window.start, window.end
+    first = func.greatest(start, window_start)
+    classes = func.concat_ws(" ", func.concat("kind-", kind), case((start < window_start, "runs-before")),
+                             case((end > window_end, "runs-after")))
+    return func.json_build_array(kind, first - window_start + 1, func.least(end, window_end) - first, classes,
+                                 text, start, end, opens)
 
 
-def range_bar(entry: dict, window: Stay) -> ChartBar:
-    """A bar of one labelled range as the chart query aggregates it (JSON: ids and dates are text)."""
-    kind, start, end = entry["kind"], date.fromisoformat(entry["start"]), date.fromisoformat(entry["end"])
-    text = item_label(kind, entry["guest"], entry["reason"], entry["platform"])
-    if kind == "booking":
-        source, status = source_label(entry["source"]), entry["status"]
-        text += (f" · {source}" if source else "") + (f" · {status.replace('_', ' ')}" if status != "confirmed" else "")
-    return placed(kind, start, end, window, text, f"{text}: {start} → {end}",
-                  entry["source_id"] if kind in ("booking", "block") else None)
+def named(column, labels: Mapping[str, str], otherwise):
+    """`labels[column]` in SQL, `otherwise` for a value it does not name."""
+    return case(labels, value=column, else_=otherwise) if labels else otherwise
 
 
-def conflict_bar(conflict: OverbookingConflict, window: Stay) -> ChartBar:
-    what = conflict.summary or conflict.uid
-    reason = f" ({conflict.reason})" if conflict.reason else ""
-    return placed("conflict", conflict.start_date, conflict.end_date, window, f"Conflict: {what}",
-                  f"Overbooking conflict: {what}: {conflict.start_date} → {conflict.end_date}{reason}")
+def range_text(item, labels: Mapping[str, str]):
+    """What a bar says: guest (source, status unless confirmed) for bookings, the reason for blocks,
+    the platform for channel holds (`item`: the columns of `labelled_ranges`)."""
+    spaced_source = func.replace(item.booking_source, "_", " ")
+    source = named(item.booking_source, labels,
+                   func.concat(func.upper(func.left(spaced_source, 1)), func.lower(func.substr(spaced_source, 2))))
+    booking = func.concat(
+        func.coalesce(item.guest_name, "Booking"),
+        case((func.coalesce(item.booking_source, "direct") == "direct", ""), else_=func.concat(" · ", source)),
+        case((item.booking_status == "confirmed", ""),
+             else_=func.concat(" · ", func.replace(item.booking_status, "_", " "))))
+    return case((item.kind == "booking", booking), (item.kind == "block", func.coalesce(item.reason, BLOCK_LABEL)),
+                else_=func.concat(named(item.platform_type, labels, "Channel"), " hold"))
 
 
-def chart_query(agency_id: uuid.UUID, window: Stay, offset: int, limit: int):
-    """One row per property of the page (by name) with its ranges as a JSON array by start date."""
+def range_bars(agency_id: uuid.UUID, window: Stay, property_id):
+    """The bars of one property's ranges, by start date (a JSON array, null when there are none)."""
+    ranges = labelled_ranges(agency_id, window).where(InventoryRange.property_id == property_id)
+    item = ranges.selected_columns
+    opens = case((item.kind.in_(("booking", "block")), item.source_id))
+    entry = placed(item.kind, item.start_date, item.end_date, window, range_text(item, platform_labels()), opens)
+    return ranges.with_only_columns(func.json_agg(aggregate_order_by(entry, item.start_date))).scalar_subquery()
+
+
+def conflict_bars(agency_id: uuid.UUID, window: Stay, property_id):
+    """The bars of one property's open overbooking conflicts (null without the channel manager); the
+    template words their tooltips."""
+    reads = channel_reads()
+    if reads is None:
+        return null()
+    conflicts = reads.open_conflicts(agency_id, window)
+    conflict = conflicts.selected_columns
+    what = func.coalesce(func.nullif(conflict.summary, ""), conflict.external_uid)
+    entry = placed(literal("conflict"), conflict.start_date, conflict.end_date, window, what,
+                   func.nullif(conflict.reason, ""))
+    return (conflicts.where(conflict.property_id == property_id)
+            .with_only_columns(func.json_agg(aggregate_order_by(entry, conflict.start_date))).scalar_subquery())
+
+
+def chart_query(agency_id, window: Stay, offset, limit) -> Select:
+    """One row per property of the page (by name) with its range bars and conflict bars."""
     page = (select(Property.id, Property.name, Property.is_active, func.count().over().label("total"))
             .where(Property.agency_id == agency_id, Property.deleted_at.is_(None))
-            .order_by(Property.name, Property.id).limit(limit).offset(offset).cte("page"))
-    item = labelled_ranges(agency_id, window).subquery("item")
-    entry = func.json_build_object(
-        "kind", item.c.kind, "start", item.c.start_date, "end", item.c.end_date, "source_id", item.c.source_id,
-        "guest", item.c.guest_name, "reason", item.c.reason, "status", item.c.booking_status,
-        "source", item.c.booking_source, "platform", item.c.platform_type)
-    bars = func.json_agg(aggregate_order_by(entry, item.c.start_date)).filter(item.c.kind.is_not(None))
-    return (select(page.c.id, page.c.name, page.c.is_active, page.c.total, bars.label("bars"))
-            .outerjoin(item, item.c.property_id == page.c.id)
-            .group_by(page.c.id, page.c.name, page.c.is_active, page.c.total).order_by(page.c.name, page.c.id))
+            .order_by(Property.name, Property.id).limit(limit).offset(offset).subquery("page"))
+    return (select(page.c.id, page.c.name, page.c.is_active, page.c.total,
+                   range_bars(agency_id, window, page.c.id).label("bars"),
+                   conflict_bars(agency_id, window, page.c.id).label("conflicts"))
+            .order_by(page.c.name, page.c.id))
+
+
+# The chart's statement is built once per app with these parameters (its shape depends only on what the
+# mounted modules lend), so a request spends no time building a large SQL expression.
+STATEMENT = "inventory.occupancy_chart.statement"
+AGENCY, OFFSET, LIMIT = bindparam("agency_id", type_=Uuid), bindparam("offset", type_=Integer), \
+    bindparam("limit", type_=Integer)
+WINDOW = Stay(bindparam("window_start", type_=Date), bindparam("window_end", type_=Date))
+
+
+def chart_statement() -> Select:
+    statement = current_app.extensions.get(STATEMENT)
+    if statement is None:
+        statement = current_app.extensions[STATEMENT] = chart_query(AGENCY, WINDOW, OFFSET, LIMIT)
+    return statement
 
 
 def occupancy_chart(agency_id: uuid.UUID, start: date, days: int, offset: int = 0) -> OccupancyChart:
     """One page (CHART_PAGE_SIZE) of the agency's properties, by name, with their bars in the `days` from `start`."""
-    limit, window = CHART_PAGE_SIZE, Stay(start, start + timedelta(days=days))
-    records = db.session.execute(chart_query(agency_id, window, offset, limit)).all()
-    rows = {record.id: ChartRow(record.id, record.name, record.is_active,
-                                [range_bar(entry, window) for entry in record.bars or ()]) for record in records}
-    for conflict in overbooking_conflicts(agency_id, list(rows), window) if rows else []:
-        rows[conflict.property_id].conflicts.append(conflict_bar(conflict, window))
-    return OccupancyChart(start, days, list(rows.values()), records[0].total if records else 0, offset, limit)
+    records = db.session.execute(chart_statement(), {
+        "agency_id": agency_id, "window_start": start, "window_end": start + timedelta(days=days),
+        "offset": offset, "limit": CHART_PAGE_SIZE}).all()
+    rows = [ChartRow(record.id, record.name, record.is_active, record.bars or [], record.conflicts or [])
+            for record in records]
+    return OccupancyChart(start, days, rows, records[0].total if records else 0, offset, CHART_PAGE_SIZE)

@@ -1,8 +1,8 @@
 """Read models for the back office: bookings with their names, arrivals and departures,
-occupancy, and the channel connections of a property.
+occupancy, a guest's bookings, and how platforms and booking sources are called.
 
-Read-only: nothing here writes. Channel connections are read, never changed
-(they belong to the channel manager).
+Read-only: nothing here writes. Platform names come from the channel manager
+when it is mounted (`channel_reads`).
 """
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.channels.models import ChannelConnection
-from app.channels.platforms import PLATFORM_DEFINITIONS
 from app.core.tenancy import scoped
 from app.extensions import db
 from app.guests.models import Guest
+from app.guests.service import TimelineEntry
 from app.inventory.models import OCCUPYING_STATUSES, Booking, Property
-from app.inventory.service.properties import get_property
+from app.inventory.service.channel_reads import platform_labels
 from app.inventory.service.ranges import Stay, list_active_ranges
 
 
@@ -64,14 +63,12 @@ class OccupancyReport:
 
 def platform_label(name: str | None) -> str:
     """A channel's display name ("booking_com" shows as "Booking.com"); "Channel" when not known."""
-    return PLATFORM_DEFINITIONS[name].label if name in PLATFORM_DEFINITIONS else "Channel"
+    return platform_labels().get(name, "Channel")
 
 
 def source_label(source: str | None) -> str:
     """Where a booking came from, for people: a channel's display name ("Booking.com"), else "Direct"."""
-    if source in PLATFORM_DEFINITIONS:
-        return PLATFORM_DEFINITIONS[source].label
-    return (source or "direct").replace("_", " ").capitalize()
+    return platform_labels().get(source) or (source or "direct").replace("_", " ").capitalize()
 
 
 def guest_name(guest: Guest | None) -> str | None:
@@ -124,9 +121,11 @@ def occupancy(agency_id: uuid.UUID, window: Stay) -> OccupancyReport:
     return OccupancyReport([Occupancy(prop_id, name, window.nights, **counts[prop_id]) for prop_id, name in properties])
 
 
-def property_connections(agency_id: uuid.UUID, property_id: uuid.UUID) -> list[ChannelConnection]:
-    """The property's channel connections (not deleted), by platform. Raises NotFound for the property."""
-    prop = get_property(agency_id, property_id)
-    return list(db.session.scalars(scoped(ChannelConnection, agency_id)
-                                   .where(ChannelConnection.property_id == prop.id)
-                                   .order_by(ChannelConnection.platform_type)))
+def guest_bookings(agency_id: uuid.UUID, guest_id: uuid.UUID, limit: int) -> list[TimelineEntry]:
+    """The guest's bookings with their property names, latest arrival first (all statuses): the
+    timeline the guests module shows (lent to it at app setup)."""
+    rows = db.session.execute(
+        select(Booking, Property.name).join(Property, Property.id == Booking.property_id)
+        .where(Booking.agency_id == agency_id, Booking.guest_id == guest_id)
+        .order_by(Booking.check_in.desc(), Booking.created_at.desc()).limit(limit))
+    return [TimelineEntry(booking, name) for booking, name in rows]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 
-from app.channels import service as channels
 from app.core.errors import DomainError
 from app.db import commit_with_retry
 from app.inventory import service
@@ -14,6 +13,7 @@ from app.inventory.api.base import BLOCK_EDITORS, BOOKING_EDITORS, PROPERTY_EDIT
 from app.inventory.models import Property
 from app.inventory.schemas import PropertyIn, PropertyListQuery
 from app.inventory.service import overview
+from app.inventory.service.channel_reads import channel_reads
 from app.inventory.views.base import LIST_PAGE_SIZE, bp, close_modal
 from app.pricing import forms as pricing_forms, service as pricing
 from app.web.auth import current_agency_id, has_role, require_role
@@ -29,9 +29,14 @@ DETAIL_LIST_SIZE = 10
 
 def ical_export_url(prop: Property) -> str | None:
     """The public feed URL channels subscribe to; None when the channel manager (which serves it) is off."""
-    if "ical_feed.property_calendar" not in current_app.view_functions:
-        return None
-    return channels.ical_url(prop)
+    reads = channel_reads()
+    return reads.ical_url(prop) if reads else None
+
+
+def connections_panel(agency_id: uuid.UUID, prop: Property):
+    """The property's channel connections; None (no panel) when the channel manager is off."""
+    reads = channel_reads()
+    return load("connections", lambda: reads.property_connections(agency_id, prop.id)) if reads else None
 
 
 @bp.get("/properties")
@@ -125,7 +130,7 @@ def detail_context(agency_id: uuid.UUID, prop: Property) -> dict:
     bookings = load("bookings", lambda: overview.booking_rows(agency_id, service.list_bookings(
         agency_id, property_id=prop.id, limit=DETAIL_LIST_SIZE).items))
     return {"prop": prop, "bookings": bookings, "blocks": load_blocks(agency_id, prop.id),
-            "connections": load("connections", lambda: overview.property_connections(agency_id, prop.id)),
+            "connections": connections_panel(agency_id, prop),
             "ical_url": ical_export_url(prop), "can_edit": has_role(*PROPERTY_EDITORS),
             "link_connections": may_open("channels.connections"),
             "can_block": has_role(*BLOCK_EDITORS), "can_book": has_role(*BOOKING_EDITORS)}
