@@ -1,5 +1,5 @@
-"""Database foundations every domain uses: column helpers, the clock, the unit of work outside a request
-and periodic steps under an advisory lock."""
+"""Database foundations every domain uses: column helpers, the clock, the unit of work outside a request,
+work deferred until a commit and periodic steps under an advisory lock."""
 from __future__ import annotations
 
 import logging
@@ -7,12 +7,13 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
 
 log = logging.getLogger("app.db")
+AFTER_COMMIT_KEY = "fewo.after_commit"
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:
@@ -42,6 +43,29 @@ def unit_of_work():
         raise
     finally:
         db.session.remove()
+
+
+def after_commit(callback) -> None:
+    """Run `callback()` once the session's outermost transaction has committed; dropped when it does not.
+
+    For side effects another process acts on (an RQ job reading the rows just written): they
+    must not happen before the rows are visible. An exception raised by the callback propagates
+    from `commit()`, with the transaction already committed.
+    """
+    db.session.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a released savepoint is no commit
+        for callback in session.info.pop(AFTER_COMMIT_KEY, []):
+            callback()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_commit(session: Session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or closed without a commit
+        session.info.pop(AFTER_COMMIT_KEY, None)
 
 
 def try_periodic_lock(key: str) -> bool:
