@@ -20,6 +20,7 @@ from dataclasses import replace
 from flask import current_app
 from rq import get_current_job
 from rq.exceptions import AbandonedJobError
+from rq.timeouts import JobTimeoutException
 
 from app.channels.adapters.base import ChannelError
 from app.channels.service import engine, ical, sync as sync_service
@@ -36,6 +37,8 @@ def best_effort(step, *args) -> bool:
     try:
         with unit_of_work():
             return step(*args)
+    except JobTimeoutException:
+        raise
     except Exception as exc:  # noqa: BLE001 - recording must never crash the job
         log.warning("Could not record %s for sync log %s: %s", step.__name__, args[0], exc)
         return False
@@ -54,6 +57,8 @@ def attempt(plan: engine.SyncPlan, number: int) -> dict:
     try:
         with unit_of_work():
             return engine.run_attempt(plan, number)
+    except JobTimeoutException:
+        raise  # the job's time is up: no retry; RQ fails the job, its failure callback the log
     except Exception as exc:  # noqa: BLE001 - every failure is classified for the retry decision
         raise engine.classify(exc) from exc
 
