@@ -1,5 +1,5 @@
 """Database foundations every domain uses: column helpers, the clock, the one unit of work of views,
-API handlers, jobs and CLI commands, and periodic steps under an advisory lock."""
+API handlers, jobs and CLI commands, work deferred until a commit and periodic steps under an advisory lock."""
 from __future__ import annotations
 
 import logging
@@ -13,13 +13,14 @@ from typing import TypeVar
 from flask import current_app
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.errors import DeadlockDetected, is_retryable, sqlstate
 from app.extensions import db
 
 log = logging.getLogger("app.db")
 T = TypeVar("T")
+AFTER_COMMIT_KEY = "fewo.after_commit"
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:
@@ -93,6 +94,29 @@ def commit_with_retry(work: Callable[[], T]) -> T:
         except BaseException:
             db.session.rollback()
             raise
+
+
+def after_commit(callback) -> None:
+    """Run `callback()` once the session's outermost transaction has committed; dropped when it does not.
+
+    For side effects another process acts on (an RQ job reading the rows just written): they
+    must not happen before the rows are visible. An exception raised by the callback propagates
+    from `commit()`, with the transaction already committed.
+    """
+    db.session.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a released savepoint is no commit
+        for callback in session.info.pop(AFTER_COMMIT_KEY, []):
+            callback()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_commit(session: Session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or closed without a commit
+        session.info.pop(AFTER_COMMIT_KEY, None)
 
 
 def try_periodic_lock(key: str) -> bool:

@@ -5,9 +5,14 @@ Web code never imports `rq` for enqueueing; it calls `enqueue()` here with the j
 """
 from __future__ import annotations
 
+import threading
+
 from flask import current_app
 from redis import Redis
-from rq import Queue, Worker
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+from rq.job import Job
+from rq.worker import WorkerStatus
 
 QUEUES = ("channels", "maintenance", "default")
 
@@ -36,8 +41,14 @@ def enqueue(func: str, *args, queue_name: str = "default", job_id: str | None = 
     return queue(queue_name).enqueue(func, *args, job_id=job_id, **options)
 
 
-class PmsWorker(Worker):
-    """An RQ worker that also registers the code version it runs."""
+class PmsWorker(SimpleWorker):
+    """The RQ worker: runs each job in its own warm process and registers the code version it runs.
+
+    No fork per job: the app, its database pool and Redis clients are built once and reused.
+    RQ's SimpleWorker sends no heartbeat while a job runs, so a thread sends one every
+    `job_monitoring_interval`: the abandoned-job reaper tells a long job from a dead worker by it.
+    The job timeout is RQ's SIGALRM death penalty in this process; SIGTERM lets the job finish.
+    """
     code_version: str | None = None
 
     def serialize(self) -> dict:
@@ -47,3 +58,24 @@ class PmsWorker(Worker):
         super().refresh()
         raw = self.connection.hget(self.key, "code_version")
         self.code_version = raw.decode() if raw else None
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        execution = self.prepare_execution(job)
+        done = threading.Event()
+        beat = threading.Thread(target=self.beat_until, args=(done, job, execution), daemon=True,
+                                name=f"heartbeat-{job.id}")
+        beat.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            done.set()
+            beat.join()
+        self.set_state(WorkerStatus.IDLE)
+
+    def beat_until(self, done: threading.Event, job: Job, execution) -> None:
+        """Heartbeats of the worker, the job and its execution until `done` is set."""
+        while not done.wait(self.job_monitoring_interval):
+            try:
+                self.maintain_heartbeats(job, execution)
+            except RedisError as exc:  # the next beat tries again; the job itself goes on
+                self.log.warning("Worker %s: heartbeat of job %s failed: %s", self.name, job.id, exc)

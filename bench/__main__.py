@@ -20,6 +20,8 @@ class Scale:
     availability_requests: int
     sync_operations: int
     sync_workers: tuple
+    sync_scale_out_workers: tuple
+    sync_scale_out_per_worker: int
     log_connections: int
     log_rows: int
     log_requests: int
@@ -30,11 +32,13 @@ class Scale:
 
 SCALES = {
     "smoke": Scale(bookings_per_client={1: 5, 8: 2}, contention_rounds=2, availability_bookings=400,
-                   availability_requests=10, sync_operations=8, sync_workers=(2,), log_connections=4,
+                   availability_requests=10, sync_operations=8, sync_workers=(2,), sync_scale_out_workers=(1, 4),
+                   sync_scale_out_per_worker=3, log_connections=4,
                    log_rows=2000, log_requests=5, chart_properties=10, chart_requests=5,
                    quote_requests=10),
     "full": Scale(bookings_per_client={1: 300, 8: 100}, contention_rounds=100, availability_bookings=10_000,
-                  availability_requests=500, sync_operations=1000, sync_workers=(1, 2, 4), log_connections=200,
+                  availability_requests=500, sync_operations=1000, sync_workers=(1, 2, 4),
+                  sync_scale_out_workers=(1, 2, 4, 8, 16), sync_scale_out_per_worker=20, log_connections=200,
                   log_rows=1_000_000, log_requests=200, chart_properties=200, chart_requests=200,
                   quote_requests=500),
 }

@@ -139,13 +139,14 @@ class Stack:
         response.raise_for_status()
         return response.json()["access_token"]
 
-    def start_workers(self, count: int) -> None:
-        """`flask worker` processes (the production worker: scheduler, fork per job)."""
+    def start_workers(self, count: int, **settings: str) -> None:
+        """`flask worker` processes (the production worker: warm, scheduler on), `settings` added to their
+        environment."""
         self.stop_workers()
-        command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
-        self._workers = [subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+        command, env = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], {**self.env, **settings}
+        self._workers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.STDOUT) for _ in range(count)]
-        self.wait_for_workers(count)
+        self.wait_for_workers(count, timeout=60 + 5 * count)
 
     def wait_for_workers(self, count: int, timeout: float = 60) -> None:
         from rq import Worker

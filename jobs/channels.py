@@ -1,11 +1,13 @@
-"""Channel sync jobs: `run_channel_sync(sync_log_id)` and the periodic `run_scheduled_syncs()`.
+"""Channel sync jobs: `run_channel_sync(sync_log_id, connection_id, operation_type)` and the periodic
+`run_scheduled_syncs()`.
 
-A sync job marks its log running, runs the operation with up to
-CHANNELS_MAX_RETRIES retries (backoff base, 2x, 4x with jitter, or the
-channel's Retry-After; a database pre-flight before each attempt; no retry
-for validation errors and 4xx) and ends it success or failed. Each step is
-its own short transaction. A Redis lock per connection and operation keeps
-two workers from syncing the same thing at once.
+A sync job takes the Redis lock of its connection and operation, claims its log
+(`running`), runs the operation with up to CHANNELS_MAX_RETRIES retries (backoff
+base, 2x, 4x with jitter, or the channel's Retry-After; a database pre-flight at
+the start of each attempt's transaction; no retry for validation errors and 4xx)
+and ends it success or failed. A successful sync commits three times: claim,
+attempt, finish (with the connection's `last_sync_at`). Jobs are enqueued after
+the trigger commits, so the log is always there to claim.
 """
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ import logging
 import random
 import time
 import uuid
+from dataclasses import replace
 
 from flask import current_app
 from rq import get_current_job
 from rq.exceptions import AbandonedJobError
+from rq.timeouts import JobTimeoutException
 
 from app.channels.adapters.base import ChannelError
 from app.channels.service import engine, ical, sync as sync_service
@@ -26,26 +30,17 @@ from app.queue import redis_connection, sync_lock_key
 from jobs import app_context
 
 log = logging.getLogger("jobs.channels")
-VISIBILITY_POLL_SECONDS = 0.05
 
 
 def best_effort(step, *args) -> bool:
     """Record a state change; when the database is gone, log it (the stale sweep catches up)."""
     try:
         return commit_with_retry(lambda: step(*args))
+    except JobTimeoutException:
+        raise
     except Exception as exc:  # noqa: BLE001 - recording must never crash the job
         log.warning("Could not record %s for sync log %s: %s", step.__name__, args[0], exc)
         return False
-
-
-def wait_for_plan(log_id: uuid.UUID) -> engine.SyncPlan | None:
-    """The trigger enqueues before it commits: give its transaction a moment to become visible."""
-    deadline = time.monotonic() + current_app.config["CHANNELS_LOCK_WAIT_SECONDS"]
-    while True:
-        plan = commit_with_retry(lambda: engine.load_plan(log_id))
-        if plan is not None or time.monotonic() > deadline:
-            return plan
-        time.sleep(VISIBILITY_POLL_SECONDS)
 
 
 def backoff_seconds(retry: int, error: ChannelError) -> float:
@@ -57,10 +52,11 @@ def backoff_seconds(retry: int, error: ChannelError) -> float:
 
 
 def attempt(plan: engine.SyncPlan, number: int) -> dict:
-    """One attempt: database pre-flight, then the operation (its writes commit together)."""
+    """One attempt in one transaction: database pre-flight, then the operation."""
     try:
-        commit_with_retry(engine.preflight)
-        return commit_with_retry(lambda: engine.run_operation(plan, number))
+        return commit_with_retry(lambda: engine.run_attempt(plan, number))
+    except JobTimeoutException:
+        raise  # the job's time is up: no retry; RQ fails the job, its failure callback the log
     except Exception as exc:  # noqa: BLE001 - every failure is classified for the retry decision
         raise engine.classify(exc) from exc
 
@@ -79,8 +75,7 @@ def finish(plan: engine.SyncPlan, details: dict, retries: int) -> str:
         details = {**details, "error_type": "overbooking_conflict"}
         best_effort(engine.finish_failed, plan.log_id, conflict, details, retries)
         return "failed"
-    if best_effort(engine.finish_success, plan.log_id, details, retries):
-        best_effort(sync_service.touch_last_sync, plan.connection_id)
+    best_effort(engine.finish_success, plan.log_id, details, retries, plan.connection_id)
     return "success"
 
 
@@ -104,45 +99,48 @@ def perform(plan: engine.SyncPlan) -> str:
         return finish(plan, details, retry)
 
 
-def requeue_later(plan: engine.SyncPlan) -> str:
+def requeue_later(job: sync_service.SyncJob) -> str:
     """Another run holds the lock for too long: hand the log to a fresh job that starts a little later."""
     task_id = str(uuid.uuid4())
-    if best_effort(engine.requeue, plan.log_id, task_id):
-        sync_service.enqueue_sync(plan.log_id, task_id, delay_seconds=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"])
+    if best_effort(engine.requeue, job.log_id, task_id):
+        sync_service.enqueue_sync(replace(job, task_id=task_id),
+                                  delay_seconds=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"])
     return "requeued"
 
 
-def sync_lock(plan: engine.SyncPlan):
+def sync_lock(job: sync_service.SyncJob):
     """Two jobs of the same connection and operation never run at once (expires if a worker dies)."""
     timeout = current_app.config["WORKER_JOB_TIMEOUT"] + 60
-    return redis_connection().lock(sync_lock_key(plan.connection_id, plan.operation_type), timeout=timeout)
+    return redis_connection().lock(sync_lock_key(job.connection_id, job.operation_type), timeout=timeout)
 
 
-def run_channel_sync(sync_log_id: str) -> str:
+def describe_job(log_id: uuid.UUID, connection_id: str | None, operation_type: str | None
+                 ) -> sync_service.SyncJob | None:
+    """The job's log, connection and operation; read from the log for a job that names only its log
+    (run by hand or enqueued by an earlier release). None when the log is gone."""
+    current = get_current_job()
+    task_id = current.id if current is not None else None
+    if connection_id and operation_type:
+        return sync_service.SyncJob(log_id, task_id, uuid.UUID(connection_id), operation_type)
+    target = commit_with_retry(lambda: engine.log_target(log_id))
+    return None if target is None else sync_service.SyncJob(log_id, task_id, *target)
+
+
+def run_channel_sync(sync_log_id: str, connection_id: str | None = None, operation_type: str | None = None) -> str:
     """Run one sync log's operation to a final state; returns what happened."""
     with app_context():
-        log_id = uuid.UUID(sync_log_id)
-        plan = wait_for_plan(log_id)
-        if plan is None or plan.is_final:
+        job = describe_job(uuid.UUID(sync_log_id), connection_id, operation_type)
+        if job is None:
             return "skipped"
-        lock = sync_lock(plan)
+        lock = sync_lock(job)
         if not lock.acquire(blocking=True, blocking_timeout=current_app.config["CHANNELS_LOCK_WAIT_SECONDS"]):
-            return requeue_later(plan)
+            return requeue_later(job)
         try:
-            # Re-read under the lock: another run may have finished it.
-            plan = commit_with_retry(lambda: engine.load_plan(log_id))
-            if plan.is_final or not plan_is_current(plan):
-                return "skipped"
-            best_effort(engine.mark_running, plan.log_id, 1)
-            return perform(plan)
+            # under the lock: another run may have finished it
+            plan = commit_with_retry(lambda: engine.claim(job.log_id, job.task_id))
+            return "skipped" if plan is None else perform(plan)
         finally:
             release_quietly(lock)
-
-
-def plan_is_current(plan: engine.SyncPlan) -> bool:
-    """A requeued log belongs to its newest job only."""
-    job = get_current_job()
-    return job is None or plan.task_id is None or plan.task_id == job.id
 
 
 def release_quietly(lock) -> None:

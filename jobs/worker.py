@@ -1,9 +1,10 @@
 """`flask worker`: configuration banner, wait-for-deps, then an RQ worker with the scheduler.
 
-The worker registers the code version it runs (readiness compares it with the web
-process's), runs RQ's scheduler for delayed jobs and the periodic-job scheduler, and
-limits each job to `WORKER_JOB_TIMEOUT`. SIGTERM is a warm shutdown: RQ finishes the
-current job, then the worker leaves its registrations and exits 0.
+The worker runs its jobs in its own process with the app built once (no fork per
+job, see `PmsWorker`), registers the code version it runs (readiness compares it
+with the web process's), runs RQ's scheduler for delayed jobs and the periodic-job
+scheduler, and limits each job to `WORKER_JOB_TIMEOUT`. SIGTERM is a warm shutdown:
+RQ finishes the current job, then the worker leaves its registrations and exits 0.
 """
 from __future__ import annotations
 
@@ -57,8 +58,8 @@ def dependencies_ready(app: Flask) -> bool:
     return wait_for_dependencies(endpoints, config["WORKER_WAIT_INTERVAL"], config["WORKER_WAIT_TIMEOUT"])
 
 
-def fresh_pool_in_each_job(app: Flask) -> None:
-    """RQ forks a work horse per job: it must not reuse the parent's pooled connections."""
+def fresh_pool_in_forks(app: Flask) -> None:
+    """RQ's scheduler runs in a forked process: it must not reuse (or close) the worker's pooled connections."""
     with app.app_context():
         engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
@@ -82,7 +83,7 @@ def worker_command(burst: bool) -> None:
     if not dependencies_ready(app):
         raise SystemExit(1)
     set_worker_app(app)
-    fresh_pool_in_each_job(app)
+    fresh_pool_in_forks(app)
     worker = build_worker(app)
     log.info("====== RQ Worker Starting ====== %s (code version %s)", worker.name, worker.code_version)
     periodic = PeriodicScheduler(Redis.from_url(app.config["REDIS_URL"]), shipped(periodic_jobs(app.config)),

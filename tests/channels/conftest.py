@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
 
 from app.channels.platforms import PLATFORM_DEFINITIONS
 from tests.factories import committed
@@ -152,8 +151,10 @@ def worker_app(app):
 
 @pytest.fixture
 def run_worker(app):
-    """Drain the channels queue with a real RQ worker in burst mode (in this process)."""
+    """Drain the channels queue with the product's RQ worker in burst mode (in this process)."""
+    from app.queue import PmsWorker
+
     def run() -> bool:
-        worker = SimpleWorker(["channels"], connection=Redis.from_url(app.config["REDIS_URL"]))
+        worker = PmsWorker(["channels"], connection=Redis.from_url(app.config["REDIS_URL"]))
         return worker.work(burst=True, logging_level="WARNING")
     return run

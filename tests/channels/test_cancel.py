@@ -37,7 +37,7 @@ def test_operators_cancel_non_final_logs_through_the_api(client, setup, write_lo
 
 
 def test_a_cancelled_log_stays_cancelled_whatever_its_job_does(app, client, setup, make_user, bearer, run_worker):
-    from app.channels.service.engine import finish_success, mark_running
+    from app.channels.service.engine import claim, finish_success
     from app.extensions import db
 
     _, headers, _, connection = setup()
@@ -49,7 +49,8 @@ def test_a_cancelled_log_stays_cancelled_whatever_its_job_does(app, client, setu
     run_worker()  # the queued job finds its log final and does nothing
     assert log_status(client, headers, connection, log_id) == "cancelled"
     with app.app_context():
-        assert not mark_running(uuid.UUID(log_id), 1) and not finish_success(uuid.UUID(log_id), {}, 0)
+        assert claim(uuid.UUID(log_id), None) is None
+        assert not finish_success(uuid.UUID(log_id), {}, 0, connection.id)
         db.session.commit()
     assert log_status(client, headers, connection, log_id) == "cancelled"
 

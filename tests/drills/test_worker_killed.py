@@ -26,7 +26,7 @@ HEARTBEAT_SECONDS = 1
 
 
 class WorkerProcess:
-    """`flask worker` as a subprocess; `kill()` SIGKILLs it and its work horse (as a lost machine would)."""
+    """`flask worker` as a subprocess; `kill()` SIGKILLs it and its scheduler process (as a lost machine would)."""
 
     def __init__(self, env: dict):
         self.process = subprocess.Popen([str(FLASK), "--app", "wsgi", "worker"], cwd=ROOT, env=env,
@@ -35,7 +35,7 @@ class WorkerProcess:
     def kill(self) -> None:
         if self.process.poll() is None:
             for process in [*psutil.Process(self.process.pid).children(recursive=True)]:
-                process.send_signal(signal.SIGKILL)  # the horse runs in its own session
+                process.send_signal(signal.SIGKILL)  # RQ's scheduler runs in a process of its own
             self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 

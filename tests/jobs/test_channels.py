@@ -268,3 +268,66 @@ def test_scheduled_syncs_trigger_due_connections(app, client, setup, metadata, e
     assert run_scheduled_syncs() == expected
     assert len(logs_of(client, headers, connection)) == 3 * expected
     assert run_scheduled_syncs() == 0  # last_sync_at was just set: not due again
+
+
+def test_a_successful_sync_commits_three_times(app, client, setup, run_worker, mock_mode):
+    """Claim (log running), attempt (pre-flight and operation), finish (success and last_sync_at)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    _, headers, _, connection = setup()
+    trigger(client, headers, connection, "availability")
+    commits = []
+
+    def count(session):
+        if not session.in_nested_transaction():
+            commits.append(1)
+    event.listen(Session, "after_commit", count)
+    try:
+        run_worker()
+    finally:
+        event.remove(Session, "after_commit", count)
+    [log] = logs_of(client, headers, connection)
+    assert log["status"] == "success" and log["started_at"] and log["details"]["attempt"] == 1
+    assert len(commits) == 3
+
+
+def test_jobs_are_enqueued_when_the_trigger_commits_and_never_on_rollback(app, setup):
+    from rq import Queue
+
+    from app.channels import service
+    from app.extensions import db
+
+    user, _, _, connection = setup()
+    channels = Queue("channels", connection=Redis.from_url(app.config["REDIS_URL"]))
+    with app.app_context():
+        service.trigger_sync(user.agency.id, connection.id, "full")
+        assert channels.count == 0  # the logs are not visible yet: no job may look for them
+        db.session.rollback()
+        assert channels.count == 0
+        result = service.trigger_sync(user.agency.id, connection.id, "full")
+        task_ids = result.task_ids
+        db.session.commit()
+    assert sorted(channels.job_ids) == sorted(task_ids)
+    job = channels.fetch_job(task_ids[0])
+    assert job.args[1:] == (str(connection.id), "availability_update")  # the job names its lock
+
+
+def test_redis_failing_between_commit_and_enqueue_withdraws_the_logs(client, setup, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from app.channels.service import sync
+
+    _, headers, _, connection = setup()
+    calls = []
+
+    def enqueue_then_fail(job, delay_seconds=0):  # Redis goes away after the first of three jobs
+        calls.append(job)
+        if len(calls) > 1:
+            raise RedisConnectionError("Connection refused")
+        return real_enqueue(job, delay_seconds)
+    real_enqueue = sync.enqueue_sync
+    monkeypatch.setattr(sync, "enqueue_sync", enqueue_then_fail)
+    response = client.post(f"{CONNECTIONS}{connection.id}/sync", headers=headers, json={"sync_type": "full"})
+    assert response.status_code == 503 and response.get_json()["error"] == "queue_unavailable"
+    assert logs_of(client, headers, connection) == []

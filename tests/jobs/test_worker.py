@@ -1,5 +1,5 @@
-"""`flask worker` as a real process: banner, wait-for-deps, version registration,
-job timeout, graceful SIGTERM."""
+"""`flask worker` as a real process: banner, wait-for-deps, version registration, jobs in the
+worker's own process, job timeout, graceful SIGTERM."""
 from __future__ import annotations
 
 import os
@@ -121,6 +121,7 @@ def test_worker_starts_when_the_database_opens_then_stops_gracefully(
 
     conn = Redis.from_url(redis_url)
     with web.app_context():
+        warm = [enqueue("tests.jobs.helpers.process_id") for _ in range(2)]
         too_long = enqueue("tests.jobs.helpers.nap", 5)  # WORKER_JOB_TIMEOUT=1 applies
         graceful = enqueue("tests.jobs.helpers.nap", 1.0, job_timeout=30)
     wait_until(lambda: Job.fetch(graceful.id, connection=conn).get_status() == JobStatus.STARTED)
@@ -128,6 +129,8 @@ def test_worker_starts_when_the_database_opens_then_stops_gracefully(
     assert worker.process.wait(timeout=20) == 0
     assert Job.fetch(too_long.id, connection=conn).get_status() == JobStatus.FAILED
     assert "JobTimeoutException" in Job.fetch(too_long.id, connection=conn).latest_result().exc_string
+    # no fork per job: every job ran in the worker's own process
+    assert [Job.fetch(job.id, connection=conn).return_value() for job in warm] == [worker.process.pid] * 2
     finished = Job.fetch(graceful.id, connection=conn)
     assert finished.get_status() == JobStatus.FINISHED and finished.return_value() == "slept 1.0"
     component = client.get("/health/ready", headers=READY_DETAILS).get_json()["components"]["worker"]

@@ -1,7 +1,9 @@
 """The worker's side of a sync: load the plan, move the log through its states, run one attempt.
 
 The job (`jobs.channels.run_channel_sync`) owns the transactions and the
-retry loop; these functions flush only. Every failure of an attempt is
+retry loop; these functions flush only. A successful operation takes three
+commits: the claim (plan read, log `running`), the attempt (pre-flight and
+operation) and the finish (log `success`, the connection's `last_sync_at`). Every failure of an attempt is
 turned into a classified `ChannelError` so the loop knows whether to retry.
 """
 from __future__ import annotations
@@ -11,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from app.channels.adapters import adapter_for
@@ -21,7 +23,7 @@ from app.channels.models import ACTIVE_SYNC_STATUSES, ChannelConnection, Channel
 from app.channels.service import ical, outbound
 from app.channels.service.connections import snapshot
 from app.channels.service.logs import transition
-from app.channels.service.sync import SyncWindow
+from app.channels.service.sync import SyncWindow, touch_last_sync
 from app.core.errors import DeadlockDetected, DomainError
 from app.extensions import db
 from app.inventory.models import Property
@@ -87,15 +89,33 @@ def load_plan(log_id: uuid.UUID) -> SyncPlan | None:
                     snapshot(connection) if usable else None, window, details)
 
 
+def log_target(log_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
+    """The log's connection and operation (what its sync lock is named after); None when it is gone."""
+    row = db.session.execute(select(ChannelSyncLog.connection_id, ChannelSyncLog.operation_type)
+                             .where(ChannelSyncLog.id == log_id)).first()
+    return None if row is None else (row.connection_id, row.operation_type)
+
+
+def claim(log_id: uuid.UUID, task_id: str | None) -> SyncPlan | None:
+    """Mark the log running for the job `task_id` and return its plan (one transaction).
+
+    None when the log is gone, already final, or was handed to a newer job (requeued).
+    """
+    plan = load_plan(log_id)
+    if plan is None or plan.is_final or (task_id and plan.task_id and plan.task_id != task_id):
+        return None
+    if not transition(log_id, ACTIVE_SYNC_STATUSES, {"attempt": 1}, status="running",
+                      started_at=func.coalesce(ChannelSyncLog.started_at, func.now())):
+        return None
+    return plan
+
+
 def preflight() -> None:
-    """`SELECT 1` with a short timeout before each attempt (fail fast when the database is gone)."""
+    """`SELECT 1` with a short timeout at the start of each attempt's transaction (fail fast when the
+    database is gone); the operation that follows runs with the usual statement timeout."""
     db.session.execute(text(f"SET LOCAL statement_timeout = {PREFLIGHT_TIMEOUT_MS}"))
     db.session.execute(text("SELECT 1"))
-
-
-def mark_running(log_id: uuid.UUID, attempt: int) -> bool:
-    return transition(log_id, ACTIVE_SYNC_STATUSES, {"attempt": attempt}, status="running",
-                      started_at=func.coalesce(ChannelSyncLog.started_at, func.now()))
+    db.session.execute(text("SET LOCAL statement_timeout TO DEFAULT"))
 
 
 def record_retry(log_id: uuid.UUID, retry_count: int, error: ChannelError, delay: float) -> bool:
@@ -107,10 +127,14 @@ def record_retry(log_id: uuid.UUID, retry_count: int, error: ChannelError, delay
     return transition(log_id, ("running",), details, retry_count=retry_count)
 
 
-def finish_success(log_id: uuid.UUID, details: dict, retry_count: int) -> bool:
+def finish_success(log_id: uuid.UUID, details: dict, retry_count: int, connection_id: uuid.UUID) -> bool:
+    """The log ends `success` and, when it did, the connection's `last_sync_at` moves (best effort)."""
     details = {**details, "retry_count": retry_count, "next_retry_seconds": None}
-    return transition(log_id, ("running",), details, status="success", error=None, finished_at=func.now(),
-                      retry_count=retry_count)
+    finished = transition(log_id, ("running",), details, status="success", error=None, finished_at=func.now(),
+                          retry_count=retry_count)
+    if finished:
+        touch_last_sync(connection_id)
+    return finished
 
 
 def finish_failed(log_id: uuid.UUID, error: str, details: dict, retry_count: int) -> bool:
@@ -143,6 +167,12 @@ def push_changed_rates(adapter, connection: ConnectionSnapshot, start: date, end
     if not skipped:
         outbound.record_pushed_rates(connection.id, changed)
     return {**result, "dates_changed": len(changed), "ranges_sent": 0 if skipped else len(ranges)}
+
+
+def run_attempt(plan: SyncPlan, attempt: int) -> dict:
+    """One attempt: the database pre-flight, then the operation (one transaction)."""
+    preflight()
+    return run_operation(plan, attempt)
 
 
 def run_operation(plan: SyncPlan, attempt: int) -> dict:

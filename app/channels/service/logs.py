@@ -107,6 +107,14 @@ def fail_log(log_id: uuid.UUID, error: str, details: dict | None = None) -> bool
     return transition(log_id, ACTIVE_SYNC_STATUSES, details, status="failed", error=error, finished_at=func.now())
 
 
+def withdraw_waiting_logs(log_ids: list[uuid.UUID]) -> int:
+    """Delete the logs among `log_ids` that still wait for their job (`queued`), on a connection of
+    their own: for logs just committed whose jobs could not be queued, so no job will ever run them."""
+    with db.engine.begin() as connection:
+        return connection.execute(delete(ChannelSyncLog).where(ChannelSyncLog.id.in_(log_ids),
+                                                               ChannelSyncLog.status == "queued")).rowcount
+
+
 def cancel_sync_log(log_id: uuid.UUID, connection_id: uuid.UUID | None = None,
                     cancelled_by: str = "") -> ChannelSyncLog:
     """Cancel an operation that has not finished (platform operators: any agency's log).

@@ -1,8 +1,10 @@
 """Starting syncs: a trigger writes one batch of logs and enqueues one RQ job per operation.
 
-Logs and jobs are created in the caller's transaction: the jobs are enqueued
-before the commit (a job waits until its log is visible), so when Redis is
-down the trigger fails with `queue_unavailable` and no log is written.
+Logs are written `queued` in the caller's transaction once Redis answers, and
+their jobs are enqueued right after that transaction commits, so a worker always
+finds its log. When Redis is down the trigger fails with `queue_unavailable` and
+no log is written (a Redis failure between the commit and the enqueue withdraws
+the logs no job will run and answers the same).
 
 Triggers of one connection are serialised on its row lock. While a batch of the same
 operations, window and options is still waiting (every log `triggered`/`queued`), a
@@ -24,10 +26,10 @@ from app.channels.errors import (ConnectionNotActive, ConnectionNotFound, Connec
                                  QueueUnavailable)
 from app.channels.models import ACTIVE_SYNC_STATUSES, PLATFORMS, ChannelConnection, ChannelSyncLog
 from app.channels.service.connections import owned_connection, owned_property
-from app.channels.service.logs import get_sync_log, sweep_stale_sync_logs
+from app.channels.service.logs import get_sync_log, sweep_stale_sync_logs, withdraw_waiting_logs
 from app.core.errors import BadRequest, ValidationFailed
 from app.core.tenancy import scoped
-from app.db import utcnow
+from app.db import after_commit, utcnow
 from app.extensions import db
 from app.queue import enqueue, queue, redis_connection
 
@@ -105,25 +107,42 @@ def ensure_queue_reachable() -> None:
         raise QueueUnavailable(type(exc).__name__) from None
 
 
-def enqueue_sync(sync_log_id: uuid.UUID, task_id: str, delay_seconds: float = 0):
+@dataclass(frozen=True)
+class SyncJob:
+    """What a sync job is told: its log, and the connection and operation its lock is named after."""
+    log_id: uuid.UUID
+    task_id: str | None
+    connection_id: uuid.UUID
+    operation_type: str
+
+    @classmethod
+    def of(cls, sync_log: ChannelSyncLog) -> SyncJob:
+        return cls(sync_log.id, sync_log.task_id, sync_log.connection_id, sync_log.operation_type)
+
+
+def enqueue_sync(job: SyncJob, delay_seconds: float = 0):
     """Queue the job of one sync log under its task id (raises redis errors when Redis is down).
 
     With a delay the job waits in RQ's scheduler (workers run with it) instead of the queue.
     """
-    options = dict(job_id=task_id, job_timeout=current_app.config["WORKER_JOB_TIMEOUT"],
+    args = (str(job.log_id), str(job.connection_id), job.operation_type)
+    options = dict(job_id=job.task_id, job_timeout=current_app.config["WORKER_JOB_TIMEOUT"],
                    on_failure=Callback("jobs.channels.on_sync_job_failure"), result_ttl=3600,
                    failure_ttl=7 * 86400)
     if delay_seconds > 0:
         return queue("channels").enqueue_in(timedelta(seconds=delay_seconds), "jobs.channels.run_channel_sync",
-                                            str(sync_log_id), **options)
-    return enqueue("jobs.channels.run_channel_sync", str(sync_log_id), queue_name="channels", **options)
+                                            *args, **options)
+    return enqueue("jobs.channels.run_channel_sync", *args, queue_name="channels", **options)
 
 
-def enqueue_logs(logs: list[ChannelSyncLog]) -> None:
+def enqueue_jobs(jobs: list[SyncJob]) -> None:
+    """After the commit: queue each log's job; when Redis fails now, the logs no job will run are withdrawn."""
     try:
-        for sync_log in logs:
-            enqueue_sync(sync_log.id, sync_log.task_id)
+        for job in jobs:
+            enqueue_sync(job)
     except RedisError as exc:
+        log.error("Enqueuing sync jobs after the commit failed (%s): withdrawing their logs", exc)
+        withdraw_waiting_logs([job.log_id for job in jobs])
         raise QueueUnavailable(type(exc).__name__) from None
 
 
@@ -155,8 +174,8 @@ def waiting_batch(connection_id: uuid.UUID, operations: tuple[str, ...],
 
 def start_batch(connection: ChannelConnection, operations: tuple[str, ...], window: SyncWindow,
                 manual: bool, extra: dict | None = None) -> TriggerResult:
-    """Write the batch's logs, enqueue their jobs and mark them queued (flushes, never commits);
-    or return the identical batch that is still waiting."""
+    """Write the batch's logs `queued` and enqueue their jobs once the caller commits (flushes, never
+    commits); or return the identical batch that is still waiting."""
     db.session.execute(select(ChannelConnection.id).where(ChannelConnection.id == connection.id)
                        .with_for_update())  # one trigger of this connection at a time, until commit
     sweep_stale_sync_logs(connection.id)
@@ -164,22 +183,20 @@ def start_batch(connection: ChannelConnection, operations: tuple[str, ...], wind
                "manual_trigger": manual, "start_date": window.start.isoformat(),
                "end_date": window.end.isoformat(), **(extra or {})}
     waiting = waiting_batch(connection.id, operations, details)
+    ensure_queue_reachable()
     if waiting is not None:
-        ensure_queue_reachable()
         batch_id, logs = waiting
         return TriggerResult(batch_id, connection, logs, coalesced=True)
     batch_id = uuid.uuid4()
     logs = [ChannelSyncLog(id=uuid.uuid4(), tenant_id=connection.agency_id, connection_id=connection.id,
                            property_id=connection.property_id, batch_id=batch_id, operation_type=operation,
-                           direction=DIRECTIONS[operation], status="triggered", task_id=str(uuid.uuid4()),
+                           direction=DIRECTIONS[operation], status="queued", task_id=str(uuid.uuid4()),
                            details=dict(details), retry_count=0)
             for operation in operations]
     db.session.add_all(logs)
     db.session.flush()
-    enqueue_logs(logs)
-    for sync_log in logs:
-        sync_log.status = "queued"
-    db.session.flush()
+    jobs = [SyncJob.of(sync_log) for sync_log in logs]
+    after_commit(lambda: enqueue_jobs(jobs))
     touch_last_sync(connection.id)
     return TriggerResult(batch_id, connection, logs)
 
