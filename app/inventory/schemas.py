@@ -57,6 +57,19 @@ class PropertyPatch(BaseModel):
     monthly_discount_percent: Decimal = Field(None, ge=0, le=90, max_digits=5, decimal_places=2,
                                               description="off the nights of stays of 28+ nights (the larger applies)")
     visitor_tax_rule_id: uuid.UUID | None = Field(None, description="the visitor-tax rule charged here")
+    # website content (spec 85)
+    short_description: str | None = Field(None, max_length=300, description="teaser on the website's list")
+    description: str | None = Field(None, max_length=10000, description="plain text; blank lines separate paragraphs")
+    area_sqm: int | None = Field(None, ge=1, le=10000, description="living area in m²")
+    bathrooms: int | None = Field(None, ge=0, le=50)
+    beds: int | None = Field(None, ge=0, le=200)
+    house_rules: str | None = Field(None, max_length=5000)
+    cancellation_policy: str | None = Field(None, max_length=5000)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6,
+                                     description="with longitude: the map link on the website")
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    checkin_instructions: str | None = Field(None, max_length=5000,
+                                             description="private: for confirmed guests, never on the website")
 
 
 class PropertyIn(PropertyPatch):
@@ -86,6 +99,16 @@ class PropertyOut(BaseModel):
     weekly_discount_percent: DecimalOut
     monthly_discount_percent: DecimalOut
     visitor_tax_rule_id: uuid.UUID | None
+    short_description: str | None
+    description: str | None
+    area_sqm: int | None
+    bathrooms: int | None
+    beds: int | None
+    house_rules: str | None
+    cancellation_policy: str | None
+    latitude: DecimalOut | None
+    longitude: DecimalOut | None
+    checkin_instructions: str | None
     ical_token: str = Field(description="secret part of the property's iCal export URL")
     created_at: datetime
     updated_at: datetime
