@@ -197,6 +197,18 @@ def property_amenities_of(property_id: uuid.UUID) -> list[Amenity]:
     return list(db.session.scalars(query))
 
 
+def amenities_by_property(property_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Amenity]]:
+    """Each property's amenities in their order (one query; for lists)."""
+    result: dict[uuid.UUID, list[Amenity]] = {property_id: [] for property_id in property_ids}
+    if property_ids:
+        query = (select(property_amenities.c.property_id, Amenity)
+                 .join(property_amenities, property_amenities.c.amenity_id == Amenity.id)
+                 .where(property_amenities.c.property_id.in_(property_ids)).order_by(Amenity.position, Amenity.name))
+        for property_id, amenity in db.session.execute(query):
+            result[property_id].append(amenity)
+    return result
+
+
 def list_property_amenities(agency_id: uuid.UUID, property_id: uuid.UUID) -> list[Amenity]:
     inventory.get_property(agency_id, property_id)
     return property_amenities_of(property_id)

@@ -22,7 +22,9 @@ FIELD_MESSAGES = {
     "adults": _l("Please enter a number of adults between 1 and 50."),
     "children_ages": _l("Please enter the children's ages (0–17), separated by commas."),
     "extras": _l("Please choose only extras offered here."),
+    "amenity": _l("Please choose amenities from the list."),
 }
+MAX_AMENITY_FILTERS = 50
 
 
 class StayQuery(BaseModel):
@@ -39,6 +41,7 @@ class StayQuery(BaseModel):
 
 class SearchQuery(StayQuery):
     guests: int | None = Field(None, ge=1, le=MAX_GUESTS)
+    amenity: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_AMENITY_FILTERS)
 
 
 class QuoteQuery(StayQuery):
@@ -50,12 +53,13 @@ class QuoteQuery(StayQuery):
 
 
 def query_values(args, names: tuple[str, ...]) -> dict:
-    """The non-blank query parameters; `children_ages` as a comma list, `extras` repeated."""
+    """The non-blank query parameters; `children_ages` as a comma list, `extras` and `amenity` repeated."""
     values = {name: args.get(name, "").strip() for name in names if args.get(name, "").strip()}
     if "children_ages" in values:
         values["children_ages"] = [part.strip() for part in values["children_ages"].split(",") if part.strip()]
-    if "extras" in names:
-        values["extras"] = args.getlist("extras")[:MAX_CHILDREN + 1]
+    for name, limit in (("extras", MAX_CHILDREN), ("amenity", MAX_AMENITY_FILTERS)):
+        if name in names:
+            values[name] = args.getlist(name)[:limit + 1]
     return values
 
 
