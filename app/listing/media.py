@@ -54,18 +54,20 @@ def check_size(stream: BinaryIO) -> None:
 
 def open_photo(stream: BinaryIO) -> Image.Image:
     """The decoded first frame of a JPEG, PNG or WebP upload; 422 for anything else, a broken file or too
-    many pixels."""
+    many pixels (checked from the header, before decoding)."""
     check_size(stream)
     max_pixels = current_app.config["PHOTO_MAX_PIXELS"]
+    too_many_pixels = ValidationFailed.field("file", f"The photo has more than {max_pixels // 1_000_000} megapixels")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(stream, formats=ACCEPTED_FORMATS)
             if image.width * image.height > max_pixels:
-                raise ValidationFailed.field("file", f"The photo has more than {max_pixels // 1_000_000} megapixels")
+                raise too_many_pixels
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationFailed.field("file", NOT_AN_IMAGE) from None
     return image
 

@@ -4,6 +4,8 @@ import io
 
 import pytest
 from PIL import ExifTags, Image
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 
 @pytest.fixture
@@ -31,10 +33,18 @@ def jpeg_with_gps(size=(2400, 1600)) -> bytes:
     return image_bytes("JPEG", size, exif=exif.tobytes())
 
 
+def multipart(data: bytes, filename: str, **fields) -> dict:
+    """Keyword arguments of a test-client call posting `data` as the multipart file `file` (encoded in memory:
+    the client's own encoder leaves a temporary file open for large bodies)."""
+    upload = FileStorage(io.BytesIO(data), filename=filename, content_type="application/octet-stream")
+    boundary, body = encode_multipart({"file": upload, **fields})
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
 @pytest.fixture
 def upload(admin_api):
     """`upload(prop, data, filename)` -> the API's answer to a multipart photo upload as the admin."""
     def send(prop, data: bytes, filename: str = "photo.jpg", caption: str = "", api=None):
-        return (api or admin_api).post(f"/api/v1/properties/{prop.id}/photos/", content_type="multipart/form-data",
-                                       data={"file": (io.BytesIO(data), filename), "caption": caption})
+        return (api or admin_api).post(f"/api/v1/properties/{prop.id}/photos/",
+                                       **multipart(data, filename, caption=caption))
     return send

@@ -31,9 +31,9 @@ def test_jpeg_with_gps_is_stored_without_metadata_in_two_sizes(admin_api, make_p
             assert b"Secret Model" not in path.read_bytes() and b"Fewo Camera" not in path.read_bytes()
             sizes[key] = image.size
     assert sizes == {"url": (1600, 1067), "thumbnail_url": (400, 267)}
-    served = client.get(photo["url"])
-    assert served.status_code == 200 and served.mimetype == "image/jpeg"
-    assert served.data == stored(media_root, photo["url"]).read_bytes()
+    with client.get(photo["url"]) as served:
+        assert served.status_code == 200 and served.mimetype == "image/jpeg"
+        assert served.data == stored(media_root, photo["url"]).read_bytes()
 
 
 def test_png_named_jpg_and_webp_are_accepted_small_ones_not_enlarged(admin_api, make_property, media_root, upload):
@@ -91,7 +91,8 @@ def test_file_names_never_come_from_the_upload_and_media_paths_stay_inside(admin
     (media_root / "secret.txt").write_text("secret")
     for path in ("/media/../secret.txt", "/media/secret.txt", "/media/%2e%2e/%2e%2e/etc/passwd",
                  "/media/photos/../../secret.txt", f"/media/{files[0]}/../../../../secret.txt"):
-        assert client.get(path).status_code == 404, path
+        with client.get(path) as response:
+            assert response.status_code == 404, path
 
 
 def test_order_caption_and_delete(admin_api, make_property, media_root, upload):
