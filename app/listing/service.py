@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import Conflict, NotFound, ValidationFailed
@@ -126,7 +127,7 @@ def first_photos(property_ids: list[uuid.UUID]) -> dict[uuid.UUID, PropertyPhoto
     if not property_ids:
         return {}
     query = (select(PropertyPhoto).where(PropertyPhoto.property_id.in_(property_ids))
-             .distinct(PropertyPhoto.property_id)
+             .ext(distinct_on(PropertyPhoto.property_id))
              .order_by(PropertyPhoto.property_id, PropertyPhoto.position, PropertyPhoto.created_at))
     return {photo.property_id: photo for photo in db.session.scalars(query)}
 
