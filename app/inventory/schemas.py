@@ -76,7 +76,21 @@ class PropertyIn(PropertyPatch):
     name: str = Field(min_length=1, max_length=200)
 
 
-class PropertyOut(BaseModel):
+class PropertyContentOut(BaseModel):
+    """A property's website texts and facts (the public API shows exactly these)."""
+    model_config = ConfigDict(from_attributes=True)
+    short_description: str | None
+    description: str | None
+    area_sqm: int | None
+    bathrooms: int | None
+    beds: int | None
+    house_rules: str | None
+    cancellation_policy: str | None
+    latitude: DecimalOut | None
+    longitude: DecimalOut | None
+
+
+class PropertyOut(PropertyContentOut):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     name: str
@@ -99,16 +113,7 @@ class PropertyOut(BaseModel):
     weekly_discount_percent: DecimalOut
     monthly_discount_percent: DecimalOut
     visitor_tax_rule_id: uuid.UUID | None
-    short_description: str | None
-    description: str | None
-    area_sqm: int | None
-    bathrooms: int | None
-    beds: int | None
-    house_rules: str | None
-    cancellation_policy: str | None
-    latitude: DecimalOut | None
-    longitude: DecimalOut | None
-    checkin_instructions: str | None
+    checkin_instructions: str | None = Field(description="private: never on the website")
     ical_token: str = Field(description="secret part of the property's iCal export URL")
     created_at: datetime
     updated_at: datetime

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from flask import url_for
 
 from app.guests.schemas import DecimalOut
+from app.inventory.schemas import PropertyContentOut
 from app.listing.models import Amenity, PropertyPhoto
 from app.pricing.schemas import ChildAge
 from app.public.forms import MAX_AMENITY_FILTERS, MAX_GUESTS
@@ -64,9 +65,8 @@ class PublicPhotoOut(BaseModel):
                    thumbnail_url=url_for("media.file", filename=photo.thumbnail, _external=True))
 
 
-class PublicPropertyFacts(BaseModel):
+class PublicPropertyFacts(PropertyContentOut):
     """What the website shows of a property (never the internal name, the iCal token or the check-in instructions)."""
-    model_config = ConfigDict(from_attributes=True)
     slug: str
     name: str
     city: str | None
@@ -77,15 +77,6 @@ class PublicPropertyFacts(BaseModel):
     check_in_time: time
     check_out_time: time
     currency: str
-    short_description: str | None
-    description: str | None
-    area_sqm: int | None
-    bathrooms: int | None
-    beds: int | None
-    house_rules: str | None
-    cancellation_policy: str | None
-    latitude: DecimalOut | None
-    longitude: DecimalOut | None
 
 
 class PublicPropertyOut(PublicPropertyFacts):

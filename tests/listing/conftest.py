@@ -8,15 +8,6 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 
-@pytest.fixture
-def media_root(app, tmp_path):
-    """Photos of this test go to a fresh folder."""
-    previous = app.config["MEDIA_ROOT"]
-    app.config["MEDIA_ROOT"] = str(tmp_path / "media")
-    yield tmp_path / "media"
-    app.config["MEDIA_ROOT"] = previous
-
-
 def image_bytes(fmt: str = "JPEG", size=(2400, 1600), colour=(30, 120, 200), **save) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGBA" if fmt in ("PNG", "WEBP") else "RGB", size, colour).save(buffer, fmt, **save)

@@ -15,14 +15,6 @@ HOST, OTHER_HOST = "www.kueste.example", "www.berge.example"
 SECRET = "Schlüsselbox Code 4711"
 
 
-@pytest.fixture
-def media_root(app, tmp_path):
-    previous = app.config["MEDIA_ROOT"]
-    app.config["MEDIA_ROOT"] = str(tmp_path / "media")
-    yield tmp_path / "media"
-    app.config["MEDIA_ROOT"] = previous
-
-
 def jpeg(colour) -> io.BytesIO:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), colour).save(buffer, "JPEG")
