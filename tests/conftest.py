@@ -111,6 +111,7 @@ def build_config(database_url: str, redis_url: str, **overrides) -> dict:
         "LOG_LEVEL": "WARNING",
         "CHANNELS_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],  # the channel simulator
         "HEALTH_DETAILS_TOKEN": HEALTH_TOKEN,
+        "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / f"fewo-test-media-{os.getpid()}"),
         **overrides,
     }
 

@@ -1,7 +1,16 @@
 // Photo panel: drag a photo card to a new place; the new order is posted (the arrows do the same without drag).
+// A chosen file over the upload limit is refused before it is sent (the server refuses it too).
 (function () {
   "use strict";
   let dragged = null;
+
+  document.addEventListener("change", function (event) {
+    const input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    const file = input.files && input.files[0];
+    input.setCustomValidity(file && file.size > Number(input.dataset.maxBytes) ? input.dataset.tooLarge : "");
+    input.reportValidity();
+  });
 
   function grid(element) { return element && element.closest("[data-sortable-photos]"); }
 
