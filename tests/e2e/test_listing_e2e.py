@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login_as, screenshot
 
@@ -30,16 +31,17 @@ def test_photos_amenities_and_the_website_filter(page, live_server, make_user, m
     make_property(user.agency, name="Stadthaus")
     login_as(page, user)
     page.goto(f"/properties/{prop.id}")
+    cards = page.locator("#photos .photo-card")
     for colour in ((200, 60, 60), (60, 160, 60), (60, 60, 200)):
         count = len(photo_order(page))
         page.set_input_files("#photo-file", files=[jpeg(colour)])
         page.click("#upload-photo")
-        page.wait_for_function(f"document.querySelectorAll('#photos .photo-card').length === {count + 1}")
+        expect(cards).to_have_count(count + 1)
     first, second, third = photo_order(page)
     page.click(f"#move-down-{first}")
-    page.wait_for_function(f"document.querySelector('#photos .photo-card').dataset.photoId === '{second}'")
+    expect(cards.first).to_have_attribute("data-photo-id", second)
     page.drag_and_drop(f"#photo-{third}", f"#photo-{second}", target_position={"x": 5, "y": 40})
-    page.wait_for_function(f"document.querySelector('#photos .photo-card').dataset.photoId === '{third}'")
+    expect(cards.first).to_have_attribute("data-photo-id", third)
     page.reload()
     assert photo_order(page) == [third, second, first]  # the drag was saved
     screenshot(page, "listing-photos")
@@ -62,7 +64,7 @@ def test_photos_amenities_and_the_website_filter(page, live_server, make_user, m
     assert page.locator(".site-card").count() == 2
     page.check("#amenity-filter input[type=checkbox]")
     page.click(".site-search button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('.site-card').length === 1")
+    expect(page.locator(".site-card")).to_have_count(1)
     assert "amenity=" in page.url and "Dünenhaus" in page.inner_text("#property-list")
     thumbnail = page.locator(".site-card-photo")
     assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 400
