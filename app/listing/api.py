@@ -9,13 +9,12 @@ import uuid
 
 from flask import request
 
-from app.core.errors import ValidationFailed
 from app.inventory.api.base import PROPERTY_EDITORS
 from app.inventory.transaction import commit_with_retry
 from app.listing import service
 from app.listing.icons import icon_names
 from app.listing.schemas import (
-    MAX_CAPTION, AmenityIn, AmenityList, AmenityOut, AmenityPatch, IconList, PhotoList, PhotoOrderIn, PhotoOut, PhotoPatch,
+    AmenityIn, AmenityList, AmenityOut, AmenityPatch, IconList, PhotoList, PhotoOrderIn, PhotoOut, PhotoPatch,
     PropertyAmenitiesIn,
 )
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
@@ -110,14 +109,9 @@ def list_photos(property_id: uuid.UUID):
 
 
 def uploaded_photo():
-    """The multipart upload's `file` part and `caption` field (422 when missing or too long)."""
+    """The multipart upload's `file` stream (None when missing: the service says so) and `caption`."""
     upload = request.files.get("file")
-    if upload is None:
-        raise ValidationFailed.field("file", "Send the photo as the multipart field 'file'")
-    caption = (request.form.get("caption") or "").strip()
-    if len(caption) > MAX_CAPTION:
-        raise ValidationFailed.field("caption", f"At most {MAX_CAPTION} characters")
-    return upload, caption
+    return (upload.stream if upload else None), (request.form.get("caption") or "").strip()
 
 
 @bp.post("/properties/<uuid:property_id>/photos/")
@@ -128,8 +122,8 @@ def upload_photo(property_id: uuid.UUID):
     """Upload a photo (admin, manager) as multipart/form-data: `file` (JPEG, PNG or WebP up to 10 MB; the
     real type is checked, metadata such as EXIF/GPS removed, a 1600 px and a 400 px version stored) and an
     optional `caption`."""
-    agency_id, (upload, caption) = current_agency_id(), uploaded_photo()
-    photo = commit_with_retry(lambda: service.add_photo(agency_id, property_id, upload.stream, caption))
+    agency_id, (stream, caption) = current_agency_id(), uploaded_photo()
+    photo = commit_with_retry(lambda: service.add_photo(agency_id, property_id, stream, caption))
     return PhotoOut.of(photo), 201
 
 

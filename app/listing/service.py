@@ -26,6 +26,7 @@ from app.inventory.models import Property
 from app.listing import media
 from app.listing.icons import is_known_icon
 from app.listing.models import Amenity, PropertyPhoto, property_amenities
+from app.listing.schemas import MAX_CAPTION
 
 PHOTO_NOT_FOUND = "Photo not found"
 AMENITY_NOT_FOUND = "Amenity not found"
@@ -56,10 +57,15 @@ def get_photo(agency_id: uuid.UUID, photo_id: uuid.UUID, for_update: bool = Fals
     return photo
 
 
-def add_photo(agency_id: uuid.UUID, property_id: uuid.UUID, stream: BinaryIO, caption: str = "") -> PropertyPhoto:
+def add_photo(agency_id: uuid.UUID, property_id: uuid.UUID, stream: BinaryIO | None,
+              caption: str = "") -> PropertyPhoto:
     """Store an upload (checked, cleaned, two sizes) as the property's last photo. Raises NotFound,
-    ValidationFailed (not a JPEG/PNG/WebP, too large, too many pixels, too many photos)."""
+    ValidationFailed (no file, not a JPEG/PNG/WebP, too large, too many pixels, too many photos, a long caption)."""
     inventory.get_property(agency_id, property_id)
+    if stream is None:
+        raise ValidationFailed.field("file", "Send the photo as the multipart field 'file'")
+    if len(caption) > MAX_CAPTION:
+        raise ValidationFailed.field("caption", f"At most {MAX_CAPTION} characters")
     count = db.session.scalar(select(func.count()).where(PropertyPhoto.property_id == property_id))
     if count >= MAX_PHOTOS:
         raise ValidationFailed.field("file", f"At most {MAX_PHOTOS} photos per property")

@@ -141,9 +141,9 @@ def photos(property_id: uuid.UUID):
 @require_role(*PROPERTY_EDITORS)
 def upload_photo(property_id: uuid.UUID):
     agency_id = current_agency_id()
+    stream, caption = uploaded_photo()
     try:
-        upload, caption = uploaded_photo()
-        commit_with_retry(lambda: service.add_photo(agency_id, property_id, upload.stream, caption))
+        commit_with_retry(lambda: service.add_photo(agency_id, property_id, stream, caption))
     except DomainError as exc:
         return photo_panel(agency_id, property_id, field_errors(exc), form_status(exc))
     return photo_panel(agency_id, property_id, trigger=toast("Photo uploaded"))
