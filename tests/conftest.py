@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -118,7 +119,9 @@ def build_config(database_url: str, redis_url: str, **overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def app_config(database_url, redis_url):
-    return build_config(database_url, redis_url)
+    config = build_config(database_url, redis_url)
+    yield config
+    shutil.rmtree(config["MEDIA_ROOT"], ignore_errors=True)  # photos stored by the run
 
 
 def migrated_app(config: dict):
