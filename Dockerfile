@@ -15,7 +15,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000 \
     WEB_CONCURRENCY=2
 
-RUN useradd --create-home --uid 10001 --user-group fewo
+RUN useradd --create-home --uid 10001 --user-group fewo \
+    && mkdir -p /data/media && chown fewo:fewo /data/media
 
 WORKDIR /app
 COPY requirements.txt .

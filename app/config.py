@@ -200,6 +200,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # Larger request bodies answer 413 before anything reads them.
         "MAX_CONTENT_LENGTH": env_int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Property photos: stored under MEDIA_ROOT (relative: below the project folder), served at /media/.
+        "MEDIA_ROOT": env.get("MEDIA_ROOT", "var/media"),
+        "PHOTO_MAX_BYTES": env_int(env, "PHOTO_MAX_BYTES", 10 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": env_int(env, "PHOTO_MAX_PIXELS", 50_000_000),
         "INVENTORY_RETRY_BACKOFF_MS": env_int_list(env, "INVENTORY_RETRY_BACKOFF_MS", (100, 200)),
         "IDEMPOTENCY_TTL_SECONDS": env_int(env, "IDEMPOTENCY_TTL_SECONDS", 86400),
         # CSRF tokens live as long as the session so pages left open keep working.

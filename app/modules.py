@@ -33,18 +33,21 @@ MODULES = (
            setup="app.inventory.setup:setup_inventory"),
     Module("guests", ("app.guests.api:bp", "app.guests.views:bp"), depends_on=("auth", "inventory")),
     Module("pricing", ("app.pricing.api:bp", "app.pricing.views:bp"), depends_on=("auth", "inventory")),
+    Module("listing", ("app.listing.api:bp", "app.listing.views:bp", "app.listing.media_views:bp"),
+           depends_on=("auth", "inventory")),
     Module("channels", ("app.channels.api:bp", "app.channels.api:legacy_bp", "app.channels.feed:bp",
                         "app.channels.views:bp"),
            depends_on=("auth", "inventory", "pricing"), flag="CHANNELS_ENABLED",
            setup="app.channels.setup:setup_channels"),
     Module("public", ("app.public.views:bp", "app.public.api:bp", "app.public.domain_views:bp", "app.direct.views:bp"),
-           depends_on=("auth", "inventory", "pricing"), flag="PUBLIC_SITE_ENABLED",
+           depends_on=("auth", "inventory", "pricing", "listing"), flag="PUBLIC_SITE_ENABLED",
            setup="app.public.setup:setup_public_site"),
     Module("ops", ("app.ops.views:bp",), depends_on=("auth", "health"),
            setup="app.ops.rq_dashboard:mount_rq_dashboard"),
 )
-# pricing is in the fallback: every booking takes its price from the engine, and its pages are part of the form
-FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory", "pricing")
+# pricing is in the fallback: every booking takes its price from the engine, and its pages are part of the form;
+# listing too: the property form and page show its amenities and photos
+FALLBACK_MODULES = ("health", "auth", "dashboard", "inventory", "pricing", "listing")
 
 
 def load_target(target: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -132,13 +133,16 @@ def build_config(database_url: str, redis_url: str, **overrides) -> dict:
         "LOG_LEVEL": "WARNING",
         "CHANNELS_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1"],  # the channel simulator
         "HEALTH_DETAILS_TOKEN": HEALTH_TOKEN,
+        "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / f"fewo-test-media-{os.getpid()}"),
         **overrides,
     }
 
 
 @pytest.fixture(scope="session")
 def app_config(database_url, redis_url):
-    return build_config(database_url, redis_url)
+    config = build_config(database_url, redis_url)
+    yield config
+    shutil.rmtree(config["MEDIA_ROOT"], ignore_errors=True)  # photos stored by the run
 
 
 def migrated_app(config: dict):

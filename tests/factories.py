@@ -163,6 +163,15 @@ def committed(app, create):
 
 
 @pytest.fixture
+def media_root(app, tmp_path):
+    """Photos stored by this test go to a fresh folder (MEDIA_ROOT)."""
+    previous = app.config["MEDIA_ROOT"]
+    app.config["MEDIA_ROOT"] = str(tmp_path / "media")
+    yield tmp_path / "media"
+    app.config["MEDIA_ROOT"] = previous
+
+
+@pytest.fixture
 def make_property(app, make_agency):
     """A property created through the inventory service (committed, detached)."""
     from app.inventory import service

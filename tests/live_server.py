@@ -39,6 +39,7 @@ def server_env(app_config: dict, **overrides: str) -> dict:
         "DB_BACKGROUND_RECONNECT_ENABLED": "false", "ENABLE_WORKER_HEALTHCHECK": "false",
         "HEALTH_DETAILS_TOKEN": app_config.get("HEALTH_DETAILS_TOKEN", ""),
         "CHANNELS_ALLOWED_PRIVATE_HOSTS": ",".join(app_config.get("CHANNELS_ALLOWED_PRIVATE_HOSTS", [])),
+        "MEDIA_ROOT": app_config["MEDIA_ROOT"],
     })
     env.update(overrides)
     return env

@@ -27,7 +27,7 @@ def test_kill_switch_mounts_fallback_list(database_url, redis_url, app, caplog):
 
     caplog.set_level(logging.INFO)
     fallback = create_app(build_config(database_url, redis_url, MODULES_ENABLED=False))
-    assert fallback.extensions["modules"] == ["health", "auth", "inventory", "dashboard", "pricing"]  # dependency order
+    assert fallback.extensions["modules"] == ["health", "auth", "inventory", "dashboard", "pricing", "listing"]  # dependency order
     assert "MODULES_ENABLED=false: mounting fallback modules" in caplog.text
 
 

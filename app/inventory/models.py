@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, func, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +32,8 @@ class Property(db.Model):
         Index("ix_properties_agency_name", "agency_id", "name"),
         UniqueConstraint("agency_id", "slug"),
         CheckConstraint(f"direct_booking_mode IN {DIRECT_BOOKING_MODES}", name="direct_booking_mode"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_together"),
+        CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates_range"),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
@@ -59,6 +61,17 @@ class Property(db.Model):
     monthly_discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default="0", default=0)
     visitor_tax_rule_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("visitor_tax_rules.id", ondelete="SET NULL"))
+    # Website content (spec 85): texts and facts of the public page; checkin_instructions is private.
+    short_description: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)  # plain text, paragraphs split by blank lines
+    area_sqm: Mapped[int | None]
+    bathrooms: Mapped[int | None]
+    beds: Mapped[int | None]
+    house_rules: Mapped[str | None] = mapped_column(Text)
+    cancellation_policy: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    checkin_instructions: Mapped[str | None] = mapped_column(Text)
     # Secret part of the public iCal export URL (/ical/<token>.ics); rotatable.
     ical_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at()

@@ -61,13 +61,40 @@ class PropertyPatch(BaseModel):
     direct_booking_mode: Literal[DIRECT_BOOKING_MODES] = Field(
         None, description="request (default): a website booking is an inquiry until confirmed; "
                           "instant: it is a pending booking that holds the dates at once")
+    # website content (spec 85)
+    short_description: str | None = Field(None, max_length=300, description="teaser on the website's list")
+    description: str | None = Field(None, max_length=10000, description="plain text; blank lines separate paragraphs")
+    area_sqm: int | None = Field(None, ge=1, le=10000, description="living area in m²")
+    bathrooms: int | None = Field(None, ge=0, le=50)
+    beds: int | None = Field(None, ge=0, le=200)
+    house_rules: str | None = Field(None, max_length=5000)
+    cancellation_policy: str | None = Field(None, max_length=5000)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6,
+                                     description="with longitude: the map link on the website")
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    checkin_instructions: str | None = Field(None, max_length=5000,
+                                             description="private: for confirmed guests, never on the website")
 
 
 class PropertyIn(PropertyPatch):
     name: str = Field(min_length=1, max_length=200)
 
 
-class PropertyOut(BaseModel):
+class PropertyContentOut(BaseModel):
+    """A property's website texts and facts (the public API shows exactly these)."""
+    model_config = ConfigDict(from_attributes=True)
+    short_description: str | None
+    description: str | None
+    area_sqm: int | None
+    bathrooms: int | None
+    beds: int | None
+    house_rules: str | None
+    cancellation_policy: str | None
+    latitude: DecimalOut | None
+    longitude: DecimalOut | None
+
+
+class PropertyOut(PropertyContentOut):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     name: str
@@ -90,6 +117,7 @@ class PropertyOut(BaseModel):
     weekly_discount_percent: DecimalOut
     monthly_discount_percent: DecimalOut
     visitor_tax_rule_id: uuid.UUID | None
+    checkin_instructions: str | None = Field(description="private: never on the website")
     ical_token: str = Field(description="secret part of the property's iCal export URL")
     direct_booking_mode: Literal[DIRECT_BOOKING_MODES]
     created_at: datetime

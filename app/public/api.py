@@ -17,7 +17,7 @@ from app.public import booking, service
 from app.public.hosts import is_public_request, site_agency, site_today
 from app.public.schemas import (
     AvailabilityOut, AvailabilityQuery, BookingRequestIn, BookingRequestOut, OccupiedOut, PropertySearch,
-    PublicPropertyList, PublicPropertyOut, PublicQuoteIn, listed_out,
+    PublicAmenityList, PublicAmenityOut, PublicPropertyList, PublicPropertyOut, PublicQuoteIn, listed_out, property_out,
 )
 from app.public.setup import site_locale
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
@@ -54,16 +54,27 @@ def cors_headers(response):
 @spec.validate(query=PropertySearch, resp=ApiResponse(HTTP_200=PublicPropertyList), tags=TAGS, security={})
 def list_properties(query: PropertySearch):
     """The agency's active properties by name; with arrival and departure only those free for the stay."""
-    search = service.Search(query.arrival, query.departure, query.guests)
+    search = service.Search(query.arrival, query.departure, query.guests, tuple(query.amenity))
     listed = service.list_properties(site_agency().id, search, site_today())
-    return PublicPropertyList(items=[listed_out(item) for item in listed])
+    amenities = service.amenities_by_property([item.prop.id for item in listed])
+    return PublicPropertyList(items=[listed_out(item, amenities[item.prop.id]) for item in listed])
 
 
 @bp.get("/properties/<slug>")
 @spec.validate(resp=ApiResponse(HTTP_200=PublicPropertyOut, HTTP_404=Detail), tags=TAGS, security={})
 def get_property(slug: str):
-    """One active property by its slug; inactive, deleted and other agencies' properties are 404."""
-    return PublicPropertyOut.model_validate(service.get_property(site_agency().id, slug))
+    """One active property by its slug with its amenities and photos; inactive, deleted and other agencies'
+    properties are 404."""
+    prop = service.get_property(site_agency().id, slug)
+    return property_out(prop, service.amenities(prop), service.photos(prop))
+
+
+@bp.get("/amenities/")
+@spec.validate(resp=ApiResponse(HTTP_200=PublicAmenityList), tags=TAGS, security={})
+def list_amenities():
+    """The amenities of the agency's active properties (the website's filter), in their order."""
+    return PublicAmenityList(items=[PublicAmenityOut.of(amenity)
+                                    for amenity in service.filter_amenities(site_agency().id)])
 
 
 @bp.get("/availability")

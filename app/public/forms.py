@@ -29,7 +29,9 @@ FIELD_MESSAGES = {
     "phone": _l("Please enter a valid phone number (digits, spaces, +, -, / and brackets)."),
     "message": _l("Please keep your message under 2,000 characters."),
     "privacy_consent": _l("Please agree to the privacy policy so we can process your request."),
+    "amenity": _l("Please choose amenities from the list."),
 }
+MAX_AMENITY_FILTERS = 50
 
 
 class StayQuery(BaseModel):
@@ -46,6 +48,7 @@ class StayQuery(BaseModel):
 
 class SearchQuery(StayQuery):
     guests: int | None = Field(None, ge=1, le=MAX_GUESTS)
+    amenity: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_AMENITY_FILTERS)
 
 
 class QuoteQuery(StayQuery):
@@ -78,12 +81,13 @@ class BookingForm(QuoteQuery, GuestContact):
 
 
 def query_values(args, names: tuple[str, ...]) -> dict:
-    """The non-blank query parameters; `children_ages` as a comma list, `extras` repeated."""
+    """The non-blank query parameters; `children_ages` as a comma list, `extras` and `amenity` repeated."""
     values = {name: args.get(name, "").strip() for name in names if args.get(name, "").strip()}
     if "children_ages" in values:
         values["children_ages"] = [part.strip() for part in values["children_ages"].split(",") if part.strip()]
-    if "extras" in names:
-        values["extras"] = args.getlist("extras")[:MAX_CHILDREN + 1]
+    for name, limit in (("extras", MAX_CHILDREN), ("amenity", MAX_AMENITY_FILTERS)):
+        if name in names:
+            values[name] = args.getlist(name)[:limit + 1]
     return values
 
 

@@ -23,8 +23,8 @@ from app.extensions import db
 from app.public.models import AgencyDomain
 
 PUBLIC_BLUEPRINTS = ("public", "public_api")
-# Reachable on every host: assets and the load balancer's health checks.
-SHARED_BLUEPRINTS = ("health",)
+# Reachable on every host: assets, property photos and the load balancer's health checks.
+SHARED_BLUEPRINTS = ("health", "media")
 DEV_SUFFIX = ".localhost"
 # Resolutions kept per process; made-up Host headers cannot grow the cache beyond this.
 MAX_CACHED_HOSTS = 1000

@@ -9,9 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from flask import url_for
+
 from app.guests.schemas import DecimalOut
+from app.inventory.schemas import PropertyContentOut
+from app.listing.models import Amenity, PropertyPhoto
 from app.pricing.schemas import ChildAge
-from app.public.forms import MAX_GUESTS, GuestContact
+from app.public.forms import MAX_AMENITY_FILTERS, MAX_GUESTS, GuestContact
 from app.web.limits import SaneDate
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -22,6 +26,8 @@ class PropertySearch(BaseModel):
     arrival: SaneDate | None = Field(None, description="with departure: only properties free for the stay")
     departure: SaneDate | None = None
     guests: int | None = Field(None, ge=1, le=MAX_GUESTS)
+    amenity: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_AMENITY_FILTERS,
+                                     description="repeatable: only properties with every one of these amenities")
 
     @model_validator(mode="after")
     def whole_stay(self):
@@ -32,8 +38,37 @@ class PropertySearch(BaseModel):
         return self
 
 
-class PublicPropertyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class PublicAmenityOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    category: str
+    icon: str
+    icon_url: str = Field(description="the icon's SVG (lucide-static)")
+
+    @classmethod
+    def of(cls, amenity: Amenity) -> "PublicAmenityOut":
+        return cls(id=amenity.id, name=amenity.name, category=amenity.category, icon=amenity.icon,
+                   icon_url=url_for("static", filename=f"vendor/lucide-static/icons/{amenity.icon}.svg",
+                                    _external=True))
+
+
+class PublicAmenityList(BaseModel):
+    items: list[PublicAmenityOut]
+
+
+class PublicPhotoOut(BaseModel):
+    caption: str
+    url: str = Field(description="at most 1600 px wide or high")
+    thumbnail_url: str = Field(description="at most 400 px wide or high")
+
+    @classmethod
+    def of(cls, photo: PropertyPhoto) -> "PublicPhotoOut":
+        return cls(caption=photo.caption, url=url_for("media.file", filename=photo.large, _external=True),
+                   thumbnail_url=url_for("media.file", filename=photo.thumbnail, _external=True))
+
+
+class PublicPropertyFacts(PropertyContentOut):
+    """What the website shows of a property (never the internal name, the iCal token or the check-in instructions)."""
     slug: str
     name: str
     city: str | None
@@ -46,8 +81,15 @@ class PublicPropertyOut(BaseModel):
     currency: str
 
 
-class ListedPropertyOut(PublicPropertyOut):
+class PublicPropertyOut(PublicPropertyFacts):
+    amenities: list[PublicAmenityOut]
+    photos: list[PublicPhotoOut]
+
+
+class ListedPropertyOut(PublicPropertyFacts):
     from_price: DecimalOut = Field(description="the lowest nightly rate of the base rate and coming seasons")
+    photo: PublicPhotoOut | None = Field(description="the first photo")
+    amenities: list[PublicAmenityOut]
 
 
 class PublicPropertyList(BaseModel):
@@ -105,6 +147,16 @@ class BookingRequestOut(BaseModel):
     check_out: date
 
 
-def listed_out(item) -> ListedPropertyOut:
-    return ListedPropertyOut.model_validate({**PublicPropertyOut.model_validate(item.prop).model_dump(),
-                                             "from_price": Decimal(item.from_price)})
+def facts(prop) -> dict:
+    return PublicPropertyFacts.model_validate(prop).model_dump()
+
+
+def property_out(prop, amenities: list[Amenity], photos: list[PropertyPhoto]) -> PublicPropertyOut:
+    return PublicPropertyOut(**facts(prop), amenities=[PublicAmenityOut.of(amenity) for amenity in amenities],
+                             photos=[PublicPhotoOut.of(photo) for photo in photos])
+
+
+def listed_out(item, amenities: list[Amenity]) -> ListedPropertyOut:
+    return ListedPropertyOut(**facts(item.prop), from_price=Decimal(item.from_price),
+                             photo=PublicPhotoOut.of(item.photo) if item.photo else None,
+                             amenities=[PublicAmenityOut.of(amenity) for amenity in amenities])

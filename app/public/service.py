@@ -6,6 +6,7 @@ Occupancy is dates only — never a reason, a source or a guest.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from calendar import Calendar
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from sqlalchemy import exists, func, select
 
 from app.extensions import db
 from app.inventory.models import InventoryRange, Property
+from app.listing import service as listing
+from app.listing.models import Amenity, PropertyPhoto
 from app.pricing import engine
 from app.pricing import service as pricing
 from app.pricing.models import RateSeason
@@ -25,20 +28,23 @@ from app.core.tenancy import scoped
 CALENDAR_MONTHS = 12
 MAX_LISTED = 200
 PROPERTY_NOT_FOUND = "Property not found"
+BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 @dataclass(frozen=True)
 class Search:
-    """The listing's filters: a stay (both dates or none) and the party size."""
+    """The listing's filters: a stay (both dates or none), the party size and amenities (all of them)."""
     arrival: date | None = None
     departure: date | None = None
     guests: int | None = None
+    amenities: tuple[uuid.UUID, ...] = ()
 
 
 @dataclass(frozen=True)
 class Listed:
     prop: Property
     from_price: Decimal
+    photo: PropertyPhoto | None = None  # the first photo
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,33 @@ def list_properties(agency_id: uuid.UUID, search: Search, today: date) -> list[L
         query = query.where(Property.max_guests >= search.guests)
     if search.arrival and search.departure:
         query = query.where(is_free_query(search.arrival, search.departure))
-    rows = db.session.execute(query.order_by(Property.name, Property.id).limit(MAX_LISTED))
-    return [Listed(prop, price) for prop, price in rows]
+    if search.amenities:
+        query = query.where(*listing.has_amenities(list(search.amenities)))
+    rows = db.session.execute(query.order_by(Property.name, Property.id).limit(MAX_LISTED)).all()
+    photos = listing.first_photos([prop.id for prop, _ in rows])
+    return [Listed(prop, price, photos.get(prop.id)) for prop, price in rows]
+
+
+def filter_amenities(agency_id: uuid.UUID) -> list[Amenity]:
+    """The amenities to filter by: those of the agency's active properties (the same for every visitor)."""
+    return listing.amenities_in_use(agency_id)
+
+
+def photos(prop: Property) -> list[PropertyPhoto]:
+    return listing.photos_of(prop.id)
+
+
+def amenities(prop: Property) -> list[Amenity]:
+    return listing.property_amenities_of(prop.id)
+
+
+def amenities_by_property(property_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Amenity]]:
+    return listing.amenities_by_property(property_ids)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split at blank lines (the template escapes each paragraph)."""
+    return [part.strip() for part in BLANK_LINE.split(text or "") if part.strip()]
 
 
 def get_property(agency_id: uuid.UUID, slug: str) -> Property:

@@ -47,9 +47,12 @@ def too_many_requests(exc):
 def properties():
     """The agency's active properties, filtered by stay and party size; htmx swaps the list only."""
     query, values, errors = parse(SearchQuery, request.args)
-    search = service.Search(query.arrival, query.departure, query.guests) if query else service.Search()
+    search = service.Search(query.arrival, query.departure, query.guests, tuple(query.amenity)) if query \
+        else service.Search()
     context = {"listed": service.list_properties(site_agency().id, search, site_today()),
-               "values": values, "errors": errors, "search": search}
+               "values": values, "errors": errors, "search": search,
+               "filter_amenities": service.filter_amenities(site_agency().id),
+               "chosen_amenities": set(values.get("amenity", []))}
     if is_htmx():
         return render_template("public/partials/_property_list.html", **context)
     return render_template("public/properties.html", **context)
@@ -59,7 +62,13 @@ def detail_context(slug: str) -> dict:
     prop = service.get_property(site_agency().id, slug)
     return {"prop": prop, "months": service.availability_calendar(prop.id, site_today()),
             "extras": service.bookable_extras(prop), "quote": None, "quote_errors": {}, "quote_values": {},
-            "booking_values": {}, "booking_errors": {}}
+            "booking_values": {}, "booking_errors": {}, **content_context(prop)}
+
+
+def content_context(prop) -> dict:
+    """The property's website content: photos, amenities and the description's paragraphs."""
+    return {"photos": service.photos(prop), "amenities": service.amenities(prop),
+            "description": service.paragraphs(prop.description)}
 
 
 @bp.get("/unterkuenfte/<slug>")

@@ -13,7 +13,7 @@ from spectree import Response as ApiResponse  # noqa: F401  (re-exported for api
 
 from app.extensions import csrf
 from app.web.auth import protect_api
-from app.web.limits import limit_json_body
+from app.web.limits import limit_json_body, raise_limit_for_uploads
 
 
 class FieldError(BaseModel):
@@ -78,6 +78,7 @@ def keep_method_on_slash_redirect(response):
 
 def register_openapi(app: Flask) -> None:
     spec.register(app)
+    app.url_value_preprocessor(raise_limit_for_uploads)
     app.before_request(limit_json_body)
     app.after_request(keep_method_on_slash_redirect)
 

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Annotated
 
-from flask import request
+from flask import current_app, request
 from pydantic import AfterValidator
 
 from app.core.errors import DomainError, ValidationFailed
@@ -83,13 +83,41 @@ def too_deep_body() -> ValidationFailed:
                               "type": "json_too_deep"}])
 
 
+UPLOAD_LIMIT_ATTRIBUTE = "upload_limit_setting"
+# Room for the multipart envelope and the small fields around an uploaded file.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+
+
+def accepts_upload(limit_setting: str):
+    """Mark a view that takes a multipart file upload of up to `config[limit_setting]` bytes: the body
+    limit is raised for it alone (MAX_CONTENT_LENGTH stays for every other endpoint) and an API upload
+    is not refused for not being JSON."""
+    def mark(view):
+        setattr(view, UPLOAD_LIMIT_ATTRIBUTE, limit_setting)
+        return view
+    return mark
+
+
+def upload_limit_setting() -> str | None:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, UPLOAD_LIMIT_ATTRIBUTE, None)
+
+
+def raise_limit_for_uploads(endpoint, values) -> None:
+    """URL-value preprocessor: runs before every before_request (CSRF reads the form, and with it the body)."""
+    setting = upload_limit_setting()
+    if setting is not None:
+        request.max_content_length = current_app.config[setting] + UPLOAD_ENVELOPE_BYTES
+
+
 def limit_json_body():
     """before_request: a JSON body nested too deep is a 422 on every endpoint, and an API write
     with a body that is not JSON a 415, before any view runs."""
     if not request.content_length:
         return
     if not request.is_json:
-        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH") and \
+                upload_limit_setting() is None:
             raise UnsupportedBody()
         return
     try:

@@ -22,6 +22,7 @@ NAVIGATION = (
     ("Calendar", "inventory.calendar", None, None),
     ("Guests", "guests.guests", None, None),
     ("Pricing", "pricing.rates", None, None),
+    ("Amenities", "listing.amenities", None, None),
     ("Connections", "channels.connections", ("admin", "manager"), "CHANNELS_ENABLED"),
     ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNELS_ENABLED"),
     ("Ops", "ops.ops_index", ("admin",), "ENABLE_OPS_CONSOLE"),

@@ -7,12 +7,16 @@ quotes them.
 """
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.channels.conftest import (fast_engine, make_connection, run_worker, setup,  # noqa: F401
                                      sim_control, simulator, simulator_server, worker_app)
@@ -142,6 +146,8 @@ def build_world(app, client, make_user, bearer):
         world.ids["conflict_id"] = overbooking_conflict(app, world)
         world.ids.update(team_rows(app, world))
         world.ids["domain_id"] = website_domain(app, world)
+        world.ids["amenity_id"] = create("/api/v1/amenities/", {"name": "WLAN", "icon": "wifi"})
+        world.ids["photo_id"] = property_photo(client, world)
         return world
     return build
 
@@ -155,6 +161,17 @@ def website_domain(app, world: World) -> str:
         domain = domains.add_domain(world.agency.id, site_host(world))
         db.session.commit()
         return str(domain.id)
+
+
+def property_photo(client, world: World) -> str:
+    """A photo of the world's property (uploaded as multipart, the one API body that is not JSON)."""
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 200)).save(image, "JPEG")
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(image.getvalue()), filename="drill.jpg")})
+    response = client.post(f"/api/v1/properties/{world.ids['property_id']}/photos/", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}", headers=world.headers)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["id"]
 
 
 def team_rows(app, world: World) -> dict:

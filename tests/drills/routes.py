@@ -12,9 +12,10 @@ from werkzeug.routing import IntegerConverter, PathConverter, Rule
 
 from app.core.errors import LenientUuidConverter
 
-# Reachable without signing in (spec 20/50): health, login, token, API docs, static files.
+# Reachable without signing in (spec 20/50): health, login, token, API docs, static files, property photos
+# (shown on the agencies' websites; their names are ids).
 PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.login", "auth_api.issue_token",
-                    "openapi_document", "openapi_apidoc", "api_docs", "auth.accept_invitation"}
+                    "openapi_document", "openapi_apidoc", "api_docs", "auth.accept_invitation", "media.file"}
 # Public by design: feeds authenticated by the token in their URL, and the agencies' websites
 # (anonymous, served only on the agencies' own hosts: the back-office host answers 404 there).
 PUBLIC_PREFIXES = ("/ical/", "/feeds/", "/unterkuenfte", "/api/public/")
@@ -37,6 +38,9 @@ SAMPLE_BODIES = {
     "pricing.create_season": {"name": "Summer", "start_date": "2030-06-01", "end_date": "2030-06-05",
                               "nightly_rate": "100"},
     "pricing_api.set_property_extra_services": [],
+    "listing_api.update_photo": {"caption": "drill"},
+    "listing_api.reorder_photos": {"photo_ids": []},
+    "listing_api.set_property_amenities": {"amenity_ids": []},
 }
 SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).

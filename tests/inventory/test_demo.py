@@ -17,7 +17,9 @@ def test_seed_demo_inventory_is_idempotent(app):
     assert "Demo inventory: 5 properties (5 new), 10 bookings, 2 blocks, 4 demo guests" in first.output
     second = runner.invoke(args=["seed-demo"])
     assert "Demo inventory: 5 properties (0 new), 10 bookings, 2 blocks, 4 demo guests" in second.output
-    assert len(second.output.splitlines()) <= 4
+    assert len(second.output.splitlines()) <= 5
+    for output in (first.output, second.output):  # photos and amenities are added once
+        assert "Demo listing: 12 amenities, 15 photos" in output
     with app.app_context():
         statuses = set(db.session.scalars(select(Booking.status)))
         assert statuses == {"inquiry", "pending", "confirmed", "checked_in", "checked_out", "cancelled",

@@ -23,6 +23,8 @@ EDITABLE_FIELDS = frozenset({
     "is_active", "min_stay_nights", "max_advance_days", "check_in_time", "check_out_time",
     "base_nightly_rate", "currency", "timezone", "weekly_discount_percent", "monthly_discount_percent",
     "visitor_tax_rule_id", "direct_booking_mode",
+    "short_description", "description", "area_sqm", "bathrooms", "beds", "house_rules", "cancellation_policy",
+    "latitude", "longitude", "checkin_instructions",
 })
 
 
@@ -132,12 +134,26 @@ def check_slug(agency_id: uuid.UUID, fields: dict, property_id: uuid.UUID | None
         raise ValidationFailed.field("slug", "Another property already uses this slug")
 
 
+COORDINATES = ("latitude", "longitude")
+
+
+def check_coordinates(fields: dict, current: Property | None = None) -> None:
+    """Latitude and longitude come together (a map link needs both): 422 on the missing one."""
+    if not any(name in fields for name in COORDINATES):
+        return
+    merged = {name: fields[name] if name in fields else getattr(current, name, None) for name in COORDINATES}
+    missing = [name for name in COORDINATES if merged[name] is None]
+    if len(missing) == 1:
+        raise ValidationFailed.field(missing[0], "Give latitude and longitude together")
+
+
 def create_property(agency_id: uuid.UUID, name: str, **fields) -> Property:
     """Create a property with a fresh iCal export token (slug from the name unless given). Raises ValidationFailed."""
     fields = {"name": name, **fields}
     check_fields(fields)
     check_tax_rule(agency_id, fields)
     check_slug(agency_id, fields)
+    check_coordinates(fields)
     fields.setdefault("slug", free_slug(agency_id, name))
     prop = Property(agency_id=agency_id, ical_token=new_ical_token(), **fields)
     with guarded_write():  # two properties of one name created at once: the second gets a 409
@@ -150,6 +166,7 @@ def update_property(agency_id: uuid.UUID, property_id: uuid.UUID, **changes) -> 
     check_fields(changes)
     check_tax_rule(agency_id, changes)
     check_slug(agency_id, changes, property_id)
+    check_coordinates(changes, get_property(agency_id, property_id))
     with guarded_write():
         return update_owned(Property, agency_id, property_id, PROPERTY_NOT_FOUND, changes)
 

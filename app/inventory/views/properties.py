@@ -15,6 +15,7 @@ from app.inventory.schemas import PropertyIn, PropertyListQuery
 from app.inventory.service import overview
 from app.inventory.service.channel_reads import channel_reads
 from app.inventory.views.base import LIST_PAGE_SIZE, bp, close_modal
+from app.listing import forms as listing_forms, service as listing
 from app.pricing import forms as pricing_forms, service as pricing
 from app.web.auth import current_agency_id, has_role, require_role
 from app.web.forms import field_errors, form_error, form_status, form_values, validated
@@ -67,19 +68,24 @@ def property_fields(form) -> dict:
 
 
 def render_property_form(prop: Property | None, values, errors: dict, status: int = 200):
-    pricing_options = pricing_forms.property_pricing_options(current_agency_id(), prop.id if prop else None, values)
+    agency_id, property_id = current_agency_id(), prop.id if prop else None
+    pricing_options = pricing_forms.property_pricing_options(agency_id, property_id, values)
+    amenity_options = listing_forms.amenity_choices(agency_id, property_id, values)
     return render_page_or_partial("inventory/property_form.html", "inventory/partials/_property_form.html",
-                                  status=status, prop=prop, values=values, errors=errors, **pricing_options)
+                                  status=status, prop=prop, values=values, errors=errors, **pricing_options,
+                                  **amenity_options)
 
 
 def save_property(agency_id: uuid.UUID, property_id: uuid.UUID | None, form) -> Property:
-    """Create or update the property and its assigned extras in one unit of work."""
+    """Create or update the property, its assigned extras and its amenities in one unit of work."""
     fields, assignments = property_fields(form), pricing_forms.property_assignments(form)
+    amenity_ids = listing_forms.ticked_amenity_ids(form)
 
     def work() -> Property:
         prop = service.update_property(agency_id, property_id, **fields) if property_id else \
             service.create_property(agency_id, **fields)
         pricing.set_property_extras(agency_id, prop.id, assignments)
+        listing.set_property_amenities(agency_id, prop.id, amenity_ids)
         return prop
     return commit_with_retry(work)
 
@@ -133,7 +139,8 @@ def detail_context(agency_id: uuid.UUID, prop: Property) -> dict:
             "connections": connections_panel(agency_id, prop),
             "ical_url": ical_export_url(prop), "can_edit": has_role(*PROPERTY_EDITORS),
             "link_connections": may_open("channels.connections"),
-            "can_block": has_role(*BLOCK_EDITORS), "can_book": has_role(*BOOKING_EDITORS)}
+            "can_block": has_role(*BLOCK_EDITORS), "can_book": has_role(*BOOKING_EDITORS),
+            **listing_forms.photo_context(prop.id)}
 
 
 def load_blocks(agency_id: uuid.UUID, property_id: uuid.UUID):
