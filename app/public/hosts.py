@@ -22,10 +22,12 @@ from app.auth.models import Agency
 from app.extensions import db
 from app.public.models import AgencyDomain
 
-PUBLIC_BLUEPRINTS = ("public", "public_api")
+PUBLIC_BLUEPRINTS = ("public", "public_api", "public_pages")
 # Reachable on every host: assets and the load balancer's health checks.
 SHARED_BLUEPRINTS = ("health",)
 DEV_SUFFIX = ".localhost"
+# app.extensions key of the view that answers `/` on a public host (set by `setup.setup_public_site`).
+START_PAGE_VIEW = "public_start_page"
 # Resolutions kept per process; made-up Host headers cannot grow the cache beyond this.
 MAX_CACHED_HOSTS = 1000
 
@@ -120,7 +122,7 @@ def route_by_host():
         return plain_not_found()
     g.site_agency = agency
     if request.path == "/":
-        return current_app.view_functions["public.properties"]()
+        return current_app.extensions[START_PAGE_VIEW]()
     if request.blueprint not in PUBLIC_BLUEPRINTS:
         return plain_not_found()
     return None

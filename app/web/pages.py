@@ -22,6 +22,7 @@ NAVIGATION = (
     ("Calendar", "inventory.calendar", None, None),
     ("Guests", "guests.guests", None, None),
     ("Pricing", "pricing.rates", None, None),
+    ("Website", "pages.page_list", ("admin", "manager"), "PUBLIC_SITE_ENABLED"),
     ("Connections", "channels.connections", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
     ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNEL_MANAGER_ENABLED"),
     ("Ops", "ops.ops_index", ("admin",), "ENABLE_OPS_CONSOLE"),
