@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 from flask_babel import Babel, get_locale
 
 from app.public import pages
+from app.public.labels import line_label
 from app.public.hosts import START_PAGE_VIEW, public_cache_headers, route_by_host, site_agency
 from app.public.site_pages import home
 
@@ -57,6 +58,7 @@ def setup_public_site(app: Flask) -> None:
     app.jinja_env.globals.update(site_url=site_url, language_url=language_url, site_locale=get_locale,
                                  site_languages=LANGUAGES, site_home_url=site_home_url,
                                  site_navigation=site_navigation)
+    app.jinja_env.filters["site_line_label"] = line_label
     app.extensions[START_PAGE_VIEW] = home
     app.before_request(route_by_host)
     app.after_request(public_cache_headers)
