@@ -14,6 +14,7 @@ from app.core.tenancy import scoped
 from app.extensions import db
 from app.inventory.demo import seed_inventory
 from app.pricing.demo import seed_pricing
+from app.public.demo import seed_pages
 
 DEMO_AGENCY = ("Demo Ferienwohnungen", "demo")
 DEMO_USERS = (("admin@example.com", "admin"), ("manager@example.com", "manager"),
@@ -71,6 +72,7 @@ def seed_demo_command(password: str | None) -> None:
     created = seed_users(agency, password)
     inventory_summary = seed_inventory(agency.id)
     pricing_summary = seed_pricing(agency.id, date.today())
+    pages_summary = seed_pages(agency.id)
     connections = seed_demo_connections(agency)
     db.session.commit()
     for email in created:
@@ -82,3 +84,4 @@ def seed_demo_command(password: str | None) -> None:
     click.echo(f"Demo agency: {agency.name} ({agency.slug})")
     click.echo(inventory_summary)
     click.echo(pricing_summary)
+    click.echo(pages_summary)
