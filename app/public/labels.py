@@ -1,14 +1,15 @@
 """Price lines of a quote in the visitor's language (the engine's own labels are English)."""
 from __future__ import annotations
 
-from flask_babel import format_currency, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
 
 from app.pricing.engine import Line
+from app.public.formatting import site_currency
 
 
 def nights_label(terms, currency: str) -> str:
     label = ngettext("%(num)s night at %(rate)s", "%(num)s nights at %(rate)s", terms["nights"],
-                     rate=format_currency(terms["rate"], currency))
+                     rate=site_currency(terms["rate"], currency))
     return f"{label} ({terms['season']})" if terms.get("season") else label
 
 

@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 from flask_babel import Babel, get_locale
 
 from app.public import pages
+from app.public.formatting import site_currency, site_gettext, site_ngettext
 from app.public.labels import line_label
 from app.public.hosts import START_PAGE_VIEW, public_cache_headers, route_by_host, site_agency
 from app.public.site_pages import home
@@ -59,6 +60,9 @@ def setup_public_site(app: Flask) -> None:
                                  site_languages=LANGUAGES, site_home_url=site_home_url,
                                  site_navigation=site_navigation)
     app.jinja_env.filters["site_line_label"] = line_label
+    # the same texts as Flask-Babel's callables and filter, without its per-call lookups (formatting.py)
+    app.jinja_env.install_gettext_callables(gettext=site_gettext, ngettext=site_ngettext, newstyle=True)
+    app.jinja_env.filters["currencyformat"] = site_currency
     app.extensions[START_PAGE_VIEW] = home
     app.before_request(route_by_host)
     app.after_request(public_cache_headers)
