@@ -11,15 +11,9 @@ from collections.abc import Mapping
 
 from flask import Blueprint, g, render_template, request, url_for
 
-from app.auth.models import Agency
 from app.core.errors import DomainError, ValidationFailed
-from app.extensions import db
-from app.inventory.models import Property
 from app.inventory.transaction import commit_with_retry
-from app.core.tenancy import scoped
-from app.inventory.views.base import close_modal
 from app.public import pages
-from app.public.hosts import SiteAgency
 from app.public.models import WebsitePage
 from app.public.pages_api import PAGE_EDITORS
 from app.public.schemas import (
@@ -98,12 +92,10 @@ def editor(page_id: uuid.UUID):
 @bp.post("/<uuid:page_id>")
 def update_settings(page_id: uuid.UUID):
     agency_id = current_agency_id()
-    page = pages.get_page(agency_id, page_id)
     try:
         fields = settings_fields(request.form)
         page = commit_with_retry(lambda: pages.update_page(agency_id, page_id, **fields))
     except DomainError as exc:
-        db.session.rollback()
         context = editor_context(pages.get_page(agency_id, page_id), values=request.form, errors=field_errors(exc))
         return render_editor_part("public/partials/_page_settings.html", context, form_status(exc))
     if not is_htmx():
@@ -133,10 +125,6 @@ def delete_page(page_id: uuid.UUID):
 
 
 # --- blocks -----------------------------------------------------------------------------------
-
-def agency_properties() -> list[Property]:
-    return list(db.session.scalars(scoped(Property, current_agency_id()).order_by(Property.name)))
-
 
 def form_state(block_type: str, source: Mapping) -> dict:
     """A block's fields as the form shows them: paragraphs as text with blank lines between,
@@ -174,7 +162,7 @@ def block_errors(exc: DomainError) -> dict:
 def block_form_context(page: WebsitePage, block_type: str, values: dict, errors: dict,
                        index: int | None = None) -> dict:
     form = {"type": block_type, "index": index, "values": values, "errors": errors,
-            "properties": agency_properties() if block_type == "property_list" else []}
+            "properties": pages.choosable_properties(current_agency_id()) if block_type == "property_list" else []}
     return editor_context(page, block_form=form)
 
 
@@ -223,7 +211,6 @@ def save_block(page_id: uuid.UUID, index: int | None):
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        db.session.rollback()
         page = pages.get_page(agency_id, page_id)
         return render_block_form(page, block_type, form_state(block_type, request.form), block_errors(exc), index,
                                  form_status(exc))
@@ -264,16 +251,11 @@ def remove_block(page_id: uuid.UUID, index: int):
 
 # --- preview ----------------------------------------------------------------------------------
 
-def preview_agency() -> SiteAgency:
-    agency = db.session.get(Agency, current_agency_id())
-    return SiteAgency(agency.id, agency.name, agency.slug, agency.timezone, ())
-
-
 @bp.get("/<uuid:page_id>/preview")
 def preview(page_id: uuid.UUID):
     """The page as the website shows it (also unpublished), framed by the editor; never cached."""
     page = pages.get_page(current_agency_id(), page_id)
-    g.site_agency = preview_agency()
+    g.site_agency = pages.preview_site(current_agency_id())
     try:
         body = render_template("public/page.html", preview=True, **page_context(page))
     finally:

@@ -12,20 +12,24 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import current_app
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.models import Agency
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.tenancy import get_owned, scoped
 from app.extensions import db
 from app.inventory.models import Property
+from app.public.hosts import SiteAgency, remembered
 from app.public.models import WebsitePage
 from app.public.schemas import MAX_BLOCKS, Block, PropertyListBlock, block_adapter
 
 HOME_SLUG = "home"
 PAGE_NOT_FOUND = "Page not found"
 SLUG_TAKEN = "Another page of this website already has this address"
+NAVIGATION_CACHE = "public_navigation"
 PAGE_FIELDS = frozenset({"slug", "title", "blocks", "seo_description", "is_published", "nav_position"})
 
 log = logging.getLogger(__name__)
@@ -81,6 +85,7 @@ def saved(page: WebsitePage) -> WebsitePage:
             db.session.add(page)
     except IntegrityError:
         raise Conflict(SLUG_TAKEN) from None
+    forget_navigation()
     return page
 
 
@@ -105,6 +110,7 @@ def update_page(agency_id: uuid.UUID, page_id: uuid.UUID, **changes) -> WebsiteP
 def delete_page(agency_id: uuid.UUID, page_id: uuid.UUID) -> None:
     db.session.delete(get_page(agency_id, page_id, for_update=True))
     db.session.flush()
+    forget_navigation()
 
 
 # --- the editor's block operations (each locks the page and rewrites its list) --------------
@@ -163,6 +169,17 @@ def remove_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int) -> Websit
     return edit_blocks(agency_id, page_id, remove)
 
 
+def choosable_properties(agency_id: uuid.UUID) -> list[Property]:
+    """What a property list may name: the agency's properties (inactive ones are listed, not shown)."""
+    return list(db.session.scalars(scoped(Property, agency_id).order_by(Property.name, Property.id)))
+
+
+def preview_site(agency_id: uuid.UUID) -> SiteAgency:
+    """The agency as its website sees it, for the editor's preview."""
+    agency = db.session.get(Agency, agency_id)
+    return SiteAgency(agency.id, agency.name, agency.slug, agency.timezone, ())
+
+
 # --- the public site's reads ----------------------------------------------------------------
 
 def published_page(agency_id: uuid.UUID, slug: str) -> WebsitePage:
@@ -178,6 +195,16 @@ def home_page(agency_id: uuid.UUID) -> WebsitePage | None:
         return published_page(agency_id, HOME_SLUG)
     except NotFound:
         return None
+
+
+def site_navigation(agency_id: uuid.UUID) -> list[NavItem]:
+    """`navigation`, remembered per process like the host (every public page shows it); a page
+    change here forgets it at once, other processes follow within PUBLIC_HOST_CACHE_SECONDS."""
+    return remembered(NAVIGATION_CACHE, agency_id, lambda: navigation(agency_id))
+
+
+def forget_navigation() -> None:
+    current_app.extensions.setdefault(NAVIGATION_CACHE, {}).clear()
 
 
 def navigation(agency_id: uuid.UUID) -> list[NavItem]:

@@ -43,7 +43,7 @@ def site_home_url() -> str:
 
 
 def site_navigation() -> list[pages.NavItem]:
-    return pages.navigation(site_agency().id)
+    return pages.site_navigation(site_agency().id)
 
 
 def language_url(language: str) -> str:

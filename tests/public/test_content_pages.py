@@ -135,3 +135,17 @@ def test_quote_price_lines_speak_the_sites_language(app, agency, visit, make_pro
     english = visit(HOST, path + "&lang=en").get_data(as_text=True)
     for text in ("7 nights at €100.00", "Weekly discount 10 %", "Kurtaxe: 2 adults × 7 nights"):
         assert text in english, text
+
+
+def test_navigation_is_remembered_per_process_and_forgotten_on_page_changes(app, agency, visit, make_page):
+    from app.extensions import db
+    from app.public import pages
+
+    page = make_page(agency, slug="anreise", title="Anreise", nav_position=1)
+    assert "/seiten/anreise" in visit(HOST, "/unterkuenfte").get_data(as_text=True)
+    with app.app_context():  # a change that bypasses the service (another process) shows after the cache time
+        db.session.execute(db.text("UPDATE website_pages SET title = 'Weg dorthin' WHERE id = :id"), {"id": page.id})
+        db.session.commit()
+    assert "Weg dorthin" not in visit(HOST, "/unterkuenfte").get_data(as_text=True)
+    committed(app, lambda: pages.update_page(agency.id, page.id, nav_position=2))  # this process forgets at once
+    assert "Weg dorthin" in visit(HOST, "/unterkuenfte").get_data(as_text=True)
