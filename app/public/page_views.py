@@ -201,6 +201,7 @@ def edit_block(page_id: uuid.UUID, index: int):
 def save_block(page_id: uuid.UUID, index: int | None):
     """Add (index None) or replace a block from the posted form; the list and preview follow."""
     agency_id = current_agency_id()
+    page = pages.get_page(agency_id, page_id)  # another agency's page is a 404 before any input check
     block_type = block_type_of(request.form.get("type"))
     try:
         block = submitted_block(block_type, request.form)
@@ -211,7 +212,6 @@ def save_block(page_id: uuid.UUID, index: int | None):
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        page = pages.get_page(agency_id, page_id)
         return render_block_form(page, block_type, form_state(block_type, request.form), block_errors(exc), index,
                                  form_status(exc))
     return blocks_changed(page, "Block added" if index is None else "Block saved")
