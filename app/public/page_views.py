@@ -104,11 +104,11 @@ def update_settings(page_id: uuid.UUID):
                        trigger={**toast("Page saved"), PAGE_CHANGED: True})
 
 
-def render_editor_part(partial: str, context: dict, status: int = 200, trigger=None):
+def render_editor_part(partial: str, context: dict, status: int = 200):
     """The part for htmx, else the whole editor (forms work without JavaScript)."""
     if not is_htmx():
         return render_template("public/page_editor.html", **context), status
-    return hx_response(render_template(partial, **context), status=status, trigger=trigger)
+    return render_template(partial, **context), status
 
 
 @bp.get("/<uuid:page_id>/delete")
