@@ -5,7 +5,7 @@ import re
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, TypeAdapter, model_validator
 
@@ -205,7 +205,7 @@ class PageOut(BaseModel):
     id: uuid.UUID
     slug: str
     title: str
-    blocks: list[dict]
+    blocks: list[Any] = Field(description="the stored blocks (see the request body's block types)")
     seo_description: str
     is_published: bool
     nav_position: int | None

@@ -117,3 +117,19 @@ def test_the_database_refuses_blocks_that_are_not_a_list(app, admin_api):
             db.session.execute(db.text("UPDATE website_pages SET blocks = '{}'::jsonb WHERE id = :id"),
                                {"id": page["id"]})
         db.session.rollback()
+
+
+def test_stored_blocks_no_longer_valid_are_skipped_never_a_500(app, admin_api, site, visit):
+    from app.extensions import db
+
+    site("www.alt.example", admin_api.agency)
+    page = create(admin_api, is_published=True).get_json()
+    legacy = '[1, {"type": "marquee"}, {"type": "text", "paragraphs": ["Gültig"]}]'
+    with app.app_context():
+        db.session.execute(db.text("UPDATE website_pages SET blocks = CAST(:blocks AS jsonb) WHERE id = :id"),
+                           {"blocks": legacy, "id": page["id"]})
+        db.session.commit()
+    assert admin_api.get(f"{PAGES}{page['id']}").status_code == 200
+    assert admin_api.get(PAGES).status_code == 200
+    response = visit("www.alt.example", "/seiten/ueber-uns")
+    assert response.status_code == 200 and "Gültig" in response.get_data(as_text=True)
