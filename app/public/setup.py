@@ -10,8 +10,8 @@ from flask_babel import Babel, get_locale
 
 from app.public import pages
 from app.public.formatting import site_currency, site_gettext, site_ngettext
-from app.public.labels import line_label
 from app.public.hosts import START_PAGE_VIEW, public_cache_headers, route_by_host, site_agency
+from app.public.labels import line_label
 from app.public.site_pages import home
 
 LANGUAGES = ("de", "en")
