@@ -72,7 +72,7 @@ def seed_demo_command(password: str | None) -> None:
     created = seed_users(agency, password)
     inventory_summary = seed_inventory(agency.id)
     pricing_summary = seed_pricing(agency.id, date.today())
-    pages_summary = seed_pages(agency.id)
+    new_pages = seed_pages(agency.id)
     connections = seed_demo_connections(agency)
     db.session.commit()
     for email in created:
@@ -84,4 +84,5 @@ def seed_demo_command(password: str | None) -> None:
     click.echo(f"Demo agency: {agency.name} ({agency.slug})")
     click.echo(inventory_summary)
     click.echo(pricing_summary)
-    click.echo(pages_summary)
+    if new_pages:
+        click.echo(f"Demo website: {new_pages} new page(s) (start page and Über uns)")

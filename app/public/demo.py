@@ -38,8 +38,8 @@ DEMO_PAGES = (
 )
 
 
-def seed_pages(agency_id: uuid.UUID) -> str:
-    """Create the demo pages that are missing; return a one-line summary. Flushes only."""
+def seed_pages(agency_id: uuid.UUID) -> int:
+    """Create the demo pages that are missing; return how many. Flushes only."""
     existing = set(db.session.scalars(select(WebsitePage.slug).where(WebsitePage.agency_id == agency_id)))
     created = 0
     for fields in DEMO_PAGES:
@@ -48,4 +48,4 @@ def seed_pages(agency_id: uuid.UUID) -> str:
         blocks = [block_adapter.validate_python(block) for block in fields["blocks"]]
         pages.create_page(agency_id, **{**fields, "blocks": blocks})
         created += 1
-    return f"Demo website: {created} new page(s) (start page and Über uns)"
+    return created

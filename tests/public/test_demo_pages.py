@@ -11,7 +11,7 @@ def test_seed_demo_creates_the_pages_once_and_the_site_shows_them(app, client):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo", "--password", "demo-password-1"])
     assert "Demo website: 2 new page(s)" in first.output, first.output
-    assert "Demo website: 0 new page(s)" in runner.invoke(args=["seed-demo"]).output
+    assert "Demo website" not in runner.invoke(args=["seed-demo"]).output
     with app.app_context():
         home = db.session.scalar(select(WebsitePage).where(WebsitePage.slug == "home"))
         assert [block["type"] for block in home.blocks] == ["hero", "text", "property_list", "contact"]
