@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from bench.measure import Outcome
 
-BENCHMARKS = ("booking", "contention", "availability", "sync", "logs", "purge", "pageweight", "occupancy", "quote")
+BENCHMARKS = ("booking", "contention", "availability", "sync", "logs", "purge", "pageweight", "occupancy", "quote",
+              "public")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Scale:
     chart_properties: int
     chart_requests: int
     quote_requests: int
+    public_properties: int
+    public_requests: int
 
 
 SCALES = {
@@ -35,12 +38,12 @@ SCALES = {
                    availability_requests=10, sync_operations=8, sync_workers=(2,), sync_scale_out_workers=(1, 4),
                    sync_scale_out_per_worker=3, log_connections=4,
                    log_rows=2000, log_requests=5, chart_properties=10, chart_requests=5,
-                   quote_requests=10),
+                   quote_requests=10, public_properties=20, public_requests=5),
     "full": Scale(bookings_per_client={1: 300, 8: 100}, contention_rounds=100, availability_bookings=10_000,
                   availability_requests=500, sync_operations=1000, sync_workers=(1, 2, 4),
                   sync_scale_out_workers=(1, 2, 4, 8, 16), sync_scale_out_per_worker=20, log_connections=200,
                   log_rows=1_000_000, log_requests=200, chart_properties=200, chart_requests=200,
-                  quote_requests=500),
+                  quote_requests=500, public_properties=500, public_requests=300),
 }
 
 

@@ -16,7 +16,7 @@ FLOORS = (
     ("foundation", ("app.config", "app.version", "app.extensions", "app.logging_setup", "app.devstack",
                     "app.modules", "app.core", "app.db", "app.queue")),
     ("domains", ("app.web", "app.auth", "app.mail", "app.guests", "app.inventory", "app.pricing",
-                 "app.listing", "app.channels", "app.direct")),
+                 "app.listing", "app.channels", "app.direct", "app.public")),
     ("operations", ("app.ops",)),
     ("application", ("app", "app.cli")),
     ("jobs", ("jobs",)),

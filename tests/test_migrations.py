@@ -161,3 +161,31 @@ def test_channel_rate_overrides_become_seasons(empty_database, redis_url):
     assert [(s, e, int(r), m) for s, e, r, m in seasons] == [
         ("2030-02-01", "2030-02-03", 90, 2), ("2030-02-03", "2030-02-04", 120, 2), ("2030-02-05", "2030-02-06", 90, 2)]
     assert [(kind, int(amount)) for kind, amount in lines] == [("manual", 410)]
+
+
+def test_legacy_website_pages_get_list_blocks_and_keep_them(empty_database, redis_url):
+    """A website_pages table carried over with `{}` or null blocks: the revision turns them into `[]`,
+    keeps real lists, and from then on the database refuses anything but a list."""
+    from app import create_app
+
+    app = create_app(build_config(empty_database, redis_url))
+    with app.app_context():
+        upgrade(revision="f3a9d1c2b7e8")
+        with psycopg.connect(empty_database) as conn:
+            agency = conn.execute("INSERT INTO agencies (name, slug) VALUES ('Alt', 'alt') RETURNING id").fetchone()[0]
+            conn.execute("CREATE TABLE website_pages (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), agency_id uuid "
+                         "NOT NULL REFERENCES agencies(id) ON DELETE CASCADE, slug varchar(100) NOT NULL, title "
+                         "varchar(200) NOT NULL, blocks jsonb, seo_description varchar(300) NOT NULL DEFAULT '', "
+                         "is_published boolean NOT NULL DEFAULT false, nav_position integer, created_at timestamptz "
+                         "NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(), "
+                         "UNIQUE (agency_id, slug))")
+            for slug, blocks in (("leer", "{}"), ("null", None), ("liste", '[{"type": "text", "paragraphs": ["Hi"]}]')):
+                conn.execute("INSERT INTO website_pages (agency_id, slug, title, blocks) VALUES (%s, %s, %s, %s)",
+                             (agency, slug, slug, blocks))
+        upgrade()
+        app.extensions["sqlalchemy"].engine.dispose()
+    with psycopg.connect(empty_database) as conn:
+        blocks = dict(conn.execute("SELECT slug, blocks FROM website_pages").fetchall())
+        assert blocks == {"leer": [], "null": [], "liste": [{"type": "text", "paragraphs": ["Hi"]}]}
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("UPDATE website_pages SET blocks = '{}' WHERE slug = 'leer'")

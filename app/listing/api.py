@@ -9,8 +9,8 @@ import uuid
 
 from flask import request
 
+from app.db import commit_with_retry
 from app.inventory.api.base import PROPERTY_EDITORS
-from app.inventory.transaction import commit_with_retry
 from app.listing import service
 from app.listing.icons import icon_names
 from app.listing.schemas import (

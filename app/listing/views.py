@@ -11,9 +11,9 @@ import uuid
 from flask import Blueprint, render_template, request, url_for
 
 from app.core.errors import DomainError
+from app.db import commit_with_retry
 from app.inventory import service as inventory
 from app.inventory.api.base import PROPERTY_EDITORS
-from app.inventory.transaction import commit_with_retry
 from app.inventory.views.base import close_modal
 from app.listing import service
 from app.listing.api import uploaded_photo

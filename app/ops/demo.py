@@ -15,6 +15,7 @@ from app.extensions import db
 from app.inventory.demo import seed_inventory
 from app.listing.demo import seed_listing
 from app.pricing.demo import seed_pricing
+from app.public.demo import seed_pages
 
 DEMO_AGENCY = ("Demo Ferienwohnungen", "demo")
 DEMO_USERS = (("admin@example.com", "admin"), ("manager@example.com", "manager"),
@@ -73,6 +74,7 @@ def seed_demo_command(password: str | None) -> None:
     inventory_summary = seed_inventory(agency.id)
     pricing_summary = seed_pricing(agency.id, date.today())
     listing_summary = seed_listing(agency.id)
+    new_pages = seed_pages(agency.id)
     connections = seed_demo_connections(agency)
     db.session.commit()
     for email in created:
@@ -85,3 +87,5 @@ def seed_demo_command(password: str | None) -> None:
     click.echo(inventory_summary)
     click.echo(pricing_summary)
     click.echo(listing_summary)
+    if new_pages:
+        click.echo(f"Demo website: {new_pages} new page(s) (start page and Über uns)")

@@ -8,7 +8,7 @@ to cents, and totals are sums of rounded lines. Every broken rule raises
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -131,6 +131,8 @@ class Line:
     collected_on_site: bool = False
     extra_service_id: uuid.UUID | None = None
     extra_quantity: int | None = None
+    # what the label says, as values, so a website can word it in the visitor's language
+    terms: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,9 @@ def nights_lines(nights: Sequence[DayRate]) -> list[Line]:
     lines = []
     for (source, rate), count in groups.items():
         label = f"{count} night{'s' if count != 1 else ''} at {rate}" + (f" ({source})" if source != BASE_SOURCE else "")
-        lines.append(Line("nights", label, count, rate, money(rate * count)))
+        season = source if source != BASE_SOURCE else None
+        lines.append(Line("nights", label, count, rate, money(rate * count),
+                          terms={"nights": count, "rate": rate, "season": season}))
     return lines
 
 
@@ -246,14 +250,16 @@ def discount_line(prop: PricingProperty, nights: int, subtotal: Decimal) -> Line
     """The larger of the weekly (>= 7 nights) and monthly (>= 28 nights) discount, never both."""
     offers = []
     if nights >= WEEK_NIGHTS and prop.weekly_discount_percent > 0:
-        offers.append((Decimal(prop.weekly_discount_percent), "Weekly discount"))
+        offers.append((Decimal(prop.weekly_discount_percent), "Weekly discount", "weekly"))
     if nights >= MONTH_NIGHTS and prop.monthly_discount_percent > 0:
-        offers.append((Decimal(prop.monthly_discount_percent), "Monthly discount"))
+        offers.append((Decimal(prop.monthly_discount_percent), "Monthly discount", "monthly"))
     if not offers:
         return None
-    percent, label = max(offers)
+    percent, label, period = max(offers)
     amount = -money(subtotal * percent / 100)
-    return Line("discount", f"{label} {percent.normalize():f}%", 1, amount, amount)
+    percent_text = f"{percent.normalize():f}"
+    return Line("discount", f"{label} {percent_text}%", 1, amount, amount,
+                terms={"period": period, "percent": percent_text})
 
 
 def unit_multiplier(unit: str, quantity: int, guests: int, nights: int) -> int:
@@ -315,7 +321,8 @@ def visitor_tax_lines(rule: TaxRule | None, stay: StayRequest) -> list[Line]:
         who = f"{people} {kind}" + ("" if people == 1 else "s" if kind == "adult" else "ren")
         label = f"{rule.name}: {who} × {taxed} night{'s' if taxed != 1 else ''}"
         lines.append(Line("visitor_tax", label, people * taxed, amount, money(amount * people * taxed),
-                          collected_on_site=rule.collected_on_site))
+                          collected_on_site=rule.collected_on_site,
+                          terms={"rule": rule.name, "people": people, "guest_class": kind, "nights": taxed}))
     return lines
 
 

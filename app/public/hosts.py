@@ -22,10 +22,13 @@ from app.auth.models import Agency
 from app.extensions import db
 from app.public.models import AgencyDomain
 
-PUBLIC_BLUEPRINTS = ("public", "public_api")
+PUBLIC_BLUEPRINTS = ("public", "public_api", "public_pages")
 # Reachable on every host: assets, property photos and the load balancer's health checks.
 SHARED_BLUEPRINTS = ("health", "media")
 DEV_SUFFIX = ".localhost"
+# app.extensions key of the view that answers `/` on a public host (set by `setup.setup_public_site`).
+START_PAGE_VIEW = "public_start_page"
+HOST_CACHE = "public_hosts"
 # Resolutions kept per process; made-up Host headers cannot grow the cache beyond this.
 MAX_CACHED_HOSTS = 1000
 
@@ -65,20 +68,26 @@ def lookup_agency(host: str) -> SiteAgency | None:
 
 
 def host_cache() -> dict:
-    return current_app.extensions.setdefault("public_hosts", {})
+    return current_app.extensions.setdefault(HOST_CACHE, {})
+
+
+def remembered(cache_name: str, key, load):
+    """`load()`, remembered per process for PUBLIC_HOST_CACHE_SECONDS under `key` (at most
+    MAX_CACHED_HOSTS keys per cache, so made-up keys cannot grow it)."""
+    cache, now = current_app.extensions.setdefault(cache_name, {}), time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    if len(cache) >= MAX_CACHED_HOSTS:
+        cache.clear()
+    cache[key] = (now + current_app.config["PUBLIC_HOST_CACHE_SECONDS"], value)
+    return value
 
 
 def resolve_agency(host: str) -> SiteAgency | None:
     """`lookup_agency`, remembered per process for PUBLIC_HOST_CACHE_SECONDS (unknown hosts too)."""
-    cache, now = host_cache(), time.monotonic()
-    hit = cache.get(host)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    agency = lookup_agency(host)
-    if len(cache) >= MAX_CACHED_HOSTS:
-        cache.clear()
-    cache[host] = (now + current_app.config["PUBLIC_HOST_CACHE_SECONDS"], agency)
-    return agency
+    return remembered(HOST_CACHE, host, lambda: lookup_agency(host))
 
 
 def forget_hosts() -> None:
@@ -120,7 +129,7 @@ def route_by_host():
         return plain_not_found()
     g.site_agency = agency
     if request.path == "/":
-        return current_app.view_functions["public.properties"]()
+        return current_app.extensions[START_PAGE_VIEW]()
     if request.blueprint not in PUBLIC_BLUEPRINTS:
         return plain_not_found()
     return None

@@ -33,11 +33,13 @@ BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 @dataclass(frozen=True)
 class Search:
-    """The listing's filters: a stay (both dates or none), the party size and amenities (all of them)."""
+    """The listing's filters: a stay (both dates or none), the party size, amenities (all of them) and,
+    for a page's chosen properties, their ids."""
     arrival: date | None = None
     departure: date | None = None
     guests: int | None = None
     amenities: tuple[uuid.UUID, ...] = ()
+    property_ids: frozenset[uuid.UUID] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def list_properties(agency_id: uuid.UUID, search: Search, today: date) -> list[L
     query = site_properties_query(agency_id).add_columns(from_price_query(today))
     if search.guests:
         query = query.where(Property.max_guests >= search.guests)
+    if search.property_ids is not None:
+        query = query.where(Property.id.in_(search.property_ids))
     if search.arrival and search.departure:
         query = query.where(is_free_query(search.arrival, search.departure))
     if search.amenities:

@@ -9,8 +9,8 @@ def test_every_benchmark_runs_at_smoke_scale(capsys):
 
     measured = {row.benchmark for row in outcome.rows}
     assert measured == {"booking", "contention", "availability", "sync", "logs", "purge", "page weight", "occupancy",
-                        "quote"}
-    assert len(BENCHMARKS) == 9
+                        "quote", "public"}
+    assert len(BENCHMARKS) == 10
     assert all(row.value == row.value and row.value >= 0 for row in outcome.rows)  # no NaN, no negatives
     baselines = [row for row in outcome.rows if row.metric.endswith(("bookings/s", "ops/s"))]
     assert baselines and all(row.baseline > 0 for row in baselines)

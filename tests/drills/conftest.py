@@ -131,7 +131,9 @@ def build_world(app, client, make_user, bearer):
             season_id=create(f"/api/v1/properties/{prop}/seasons/", {"name": "Summer", "start_date": str(day(30)),
                                                                      "end_date": str(day(40)), "nightly_rate": 150}),
             extra_id=create("/api/v1/extra-services/", {"name": "Cot", "price": 5, "billing_unit": "per_unit_night"}),
-            rule_id=create("/api/v1/visitor-tax-rules/", {"name": "Kurtaxe", "amount_per_adult_night": 2.5}))
+            rule_id=create("/api/v1/visitor-tax-rules/", {"name": "Kurtaxe", "amount_per_adult_night": 2.5}),
+            page_id=create("/api/v1/website-pages/", {"slug": "about", "title": "About us",
+                                                      "blocks": [{"type": "text", "paragraphs": ["Welcome"]}]}))
         connection = client.post("/api/v1/channel-connections/?skip_connection_test=true", headers=world.headers,
                                  json={"property_id": prop, "platform_type": "airbnb",
                                        "platform_listing_id": "listing-1", "access_token": CHANNEL_SECRET})

@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = {"static", "health.health", "health.health_ready", "auth.logi
                     "openapi_document", "openapi_apidoc", "api_docs", "auth.accept_invitation", "media.file"}
 # Public by design: feeds authenticated by the token in their URL, and the agencies' websites
 # (anonymous, served only on the agencies' own hosts: the back-office host answers 404 there).
-PUBLIC_PREFIXES = ("/ical/", "/feeds/", "/unterkuenfte", "/api/public/")
+PUBLIC_PREFIXES = ("/ical/", "/feeds/", "/unterkuenfte", "/seiten/", "/api/public/")
 ROLES = ("admin", "manager", "owner", "staff", "accountant")
 # Query parameters that views read before looking up the resource in the path.
 SAMPLE_QUERY = {"from_date": "2030-01-01", "to_date": "2030-01-05", "retention_days": "30"}
@@ -44,7 +44,7 @@ SAMPLE_BODIES = {
 }
 SAMPLE_ARGUMENTS = {"action": "cancel", "resolution": "ignore"}
 # Roles a whole blueprint admits (its own before_request gate).
-BLUEPRINT_ROLES = {"ops": ("admin",), "channels": ("admin", "manager")}
+BLUEPRINT_ROLES = {"ops": ("admin",), "channels": ("admin", "manager"), "pages": ("admin", "manager")}
 # Blueprints for platform operators only (a user flag, not a role): 404 to everyone else.
 OPERATOR_BLUEPRINTS = ("rq_dashboard",)
 # Views that check roles inside (their answer depends on what the role may do there).
