@@ -39,8 +39,9 @@ def server_env(app_config: dict, **overrides: str) -> dict:
         "DB_BACKGROUND_RECONNECT_ENABLED": "false", "ENABLE_WORKER_HEALTHCHECK": "false",
         "HEALTH_DETAILS_TOKEN": app_config.get("HEALTH_DETAILS_TOKEN", ""),
         "CHANNELS_ALLOWED_PRIVATE_HOSTS": ",".join(app_config.get("CHANNELS_ALLOWED_PRIVATE_HOSTS", [])),
-        "MEDIA_ROOT": app_config["MEDIA_ROOT"],
     })
+    if "MEDIA_ROOT" in app_config:  # the suite's photos go to its temporary folder
+        env["MEDIA_ROOT"] = app_config["MEDIA_ROOT"]
     env.update(overrides)
     return env
 

@@ -19,7 +19,7 @@ from app.public.schemas import (
     AvailabilityOut, AvailabilityQuery, BookingRequestIn, BookingRequestOut, OccupiedOut, PropertySearch,
     PublicAmenityList, PublicAmenityOut, PublicPropertyList, PublicPropertyOut, PublicQuoteIn, listed_out, property_out,
 )
-from app.public.setup import site_locale
+from app.public.language import site_locale
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
 
 bp = api_blueprint("public_api", __name__, url_prefix="/api/public/v1", public=True)

@@ -5,35 +5,19 @@ import logging
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_babel import Babel, get_locale
 
 from app.public import pages
 from app.public.formatting import site_currency, site_gettext, site_ngettext
 from app.public.hosts import START_PAGE_VIEW, public_cache_headers, route_by_host, site_agency
 from app.public.labels import line_label
+from app.public.language import DEFAULT_LANGUAGE, LANGUAGES, site_locale, site_url
 from app.public.site_pages import home
 
-LANGUAGES = ("de", "en")
-DEFAULT_LANGUAGE = "de"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 log = logging.getLogger(__name__)
-
-
-def site_locale() -> str:
-    """`?lang=` first, then the browser's Accept-Language; German by default."""
-    chosen = request.args.get("lang", "")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
-def site_url(endpoint: str, **values) -> str:
-    """`url_for` that keeps a language chosen with ?lang= (so a bookmark shows the same language)."""
-    if request.args.get("lang") in LANGUAGES:
-        values.setdefault("lang", request.args["lang"])
-    return url_for(endpoint, **values)
 
 
 def site_home_url() -> str:

@@ -15,7 +15,7 @@ from app.pricing import engine
 from app.public import booking, service
 from app.public.forms import FIELD_MESSAGES, BookingForm, QuoteQuery, SearchQuery, parse
 from app.public.hosts import plain_not_found, site_agency, site_today
-from app.public.setup import site_locale, site_url
+from app.public.language import site_locale, site_url
 from app.core.errors import DomainError, NotFound
 from app.web.forms import field_errors
 from app.web.htmx import is_htmx
