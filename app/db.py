@@ -78,8 +78,9 @@ def commit_with_retry(work: Callable[[], T]) -> T:
     while True:
         try:
             result = work()
+            deferred = db.session.info.pop(AFTER_COMMIT_KEY, [])
             db.session.commit()
-            return result
+            break
         except DBAPIError as exc:
             db.session.rollback()
             if not is_retryable(exc):
@@ -94,14 +95,18 @@ def commit_with_retry(work: Callable[[], T]) -> T:
         except BaseException:
             db.session.rollback()
             raise
+    for callback in deferred:
+        callback()
+    return result
 
 
 def after_commit(callback) -> None:
     """Run `callback()` once the session's outermost transaction has committed; dropped when it does not.
 
     For side effects another process acts on (an RQ job reading the rows just written): they
-    must not happen before the rows are visible. An exception raised by the callback propagates
-    from `commit()`, with the transaction already committed.
+    must not happen before the rows are visible. Under `commit_with_retry` the callbacks run after
+    `commit()` has returned, so an exception they raise reaches the caller with the session clean;
+    after a plain `commit()` it propagates from `commit()`, the transaction already committed.
     """
     db.session.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from app.auth import service
 from app.auth.models import Agency
 from app.auth.service import AuthError
+from app.db import commit_with_retry
 from app.extensions import db
 from app.web.api import ApiResponse, api_blueprint, spec
 from app.web.auth import bearer_token, current_principal, limit_failed_logins
@@ -45,8 +46,7 @@ def issue_token(json: TokenIn):
     """
     user = service.authenticate(json.email, json.password)
     ttl = current_app.config["API_TOKEN_TTL_SECONDS"]
-    raw, token = service.issue_token(user, ttl, json.agency)
-    db.session.commit()
+    raw, token = commit_with_retry(lambda: service.issue_token(user, ttl, json.agency))
     agency = db.session.get(Agency, token.agency_id)
     return {"access_token": raw, "token_type": "bearer", "expires_in": ttl, "agency": agency.slug}
 
@@ -57,6 +57,5 @@ def revoke_token():
     """Revoke the bearer token this request presents."""
     if bearer_token() is None:
         raise AuthError("Not authenticated")
-    service.revoke_token(current_principal().token_id)
-    db.session.commit()
+    commit_with_retry(lambda: service.revoke_token(current_principal().token_id))
     return "", 204

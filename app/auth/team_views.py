@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from app.auth import team
 from app.auth.models import ROLES
 from app.core.errors import DomainError, NotFound
-from app.extensions import db
+from app.db import commit_with_retry
 from app.inventory.views.base import close_modal
 from app.mail.service import deliver
 from app.web.auth import current_agency_id, current_principal, protect_pages, require_role
@@ -41,11 +41,10 @@ def invite_member():
     """Invite by e-mail: the one-time link is shown here and its e-mail put in the outbox."""
     values = {"email": request.form.get("email", "").strip()[:254], "role": request.form.get("role", "")}
     try:
-        issued = team.invite(current_agency_id(), values["email"], values["role"], current_principal().user,
-                             invitation_link)
-        db.session.commit()
+        inviter = current_principal().user
+        issued = commit_with_retry(lambda: team.invite(current_agency_id(), values["email"], values["role"], inviter,
+                                                       invitation_link))
     except DomainError as exc:
-        db.session.rollback()
         return render_invite(values=values, errors=field_errors(exc), status=form_status(exc))
     deliver(issued.email.id)
     return render_invite(issued=issued, trigger=toast(f"Invitation for {issued.invitation.email} created"))
@@ -64,8 +63,7 @@ def render_invite(status: int = 200, trigger=None, **extra):
 @bp.post("/team/invitations/<uuid:invitation_id>/revoke")
 @require_role("admin")
 def revoke_invitation(invitation_id: uuid.UUID):
-    team.revoke_invitation(current_agency_id(), invitation_id)
-    db.session.commit()
+    commit_with_retry(lambda: team.revoke_invitation(current_agency_id(), invitation_id))
     if not is_htmx():
         return redirect(url_for("team.team_page"), 303)
     return hx_response(render_template("auth/partials/_team_invitations.html", **team_context()),
@@ -77,12 +75,10 @@ def revoke_invitation(invitation_id: uuid.UUID):
 def change_member_role(member_id: uuid.UUID):
     """Answers the members table, with the reason on top when the change was refused."""
     try:
-        team.change_role(current_agency_id(), member_id, request.form.get("role", ""))
-        db.session.commit()
+        commit_with_retry(lambda: team.change_role(current_agency_id(), member_id, request.form.get("role", "")))
     except NotFound:
         raise
     except DomainError as exc:
-        db.session.rollback()
         return members_table(error=next(iter(field_errors(exc).values())), status=form_status(exc))
     return members_table(trigger=toast("Role changed"))
 
@@ -113,10 +109,9 @@ def set_member_active(member_id: uuid.UUID):
     """Deactivate or reactivate after the in-page confirm; a refusal is shown in the dialog."""
     active = request.form.get("active") == "1"
     try:
-        team.set_member_active(current_agency_id(), member_id, active, current_principal().user)
-        db.session.commit()
+        actor = current_principal().user
+        commit_with_retry(lambda: team.set_member_active(current_agency_id(), member_id, active, actor))
     except DomainError as exc:
-        db.session.rollback()
         return render_template("auth/partials/_confirm_member_active.html", member=find_member(member_id),
                                errors=field_errors(exc)), form_status(exc)
     if not is_htmx():

@@ -11,6 +11,7 @@ from app.auth.forms import LoginForm
 from app.auth.models import Agency
 from app.auth.service import AuthError
 from app.core.errors import DomainError
+from app.db import commit_with_retry
 from app.extensions import db, limiter
 from app.web.auth import limit_failed_logins, login_redirect, session_principal
 from app.web.forms import field_errors
@@ -38,11 +39,10 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data)
+            user = commit_with_retry(lambda: service.authenticate(form.email.data, form.password.data))
         except AuthError as exc:
             error = exc.detail
         else:
-            db.session.commit()
             if service.active_membership(user) is None:
                 return render_template("auth/login.html", form=form, error=NO_MEMBERSHIP), 403
             start_session(user)
@@ -62,8 +62,7 @@ def start_session(user) -> None:
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        service.rotate_session_nonce(current_user._get_current_object())
-        db.session.commit()
+        commit_with_retry(lambda: service.rotate_session_nonce(current_user._get_current_object()))
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -89,8 +88,8 @@ def switch_agency():
     """Work in another of the user's agencies; ids of the old one mean nothing there, so go home."""
     if session_principal() is None:
         return redirect(url_for("auth.login"))
-    service.switch_agency(current_user._get_current_object(), request.form.get("agency", "")[:100])
-    db.session.commit()
+    user, agency_slug = current_user._get_current_object(), request.form.get("agency", "")[:100]
+    commit_with_retry(lambda: service.switch_agency(user, agency_slug))
     return redirect(url_for("dashboard.index"))
 
 
@@ -103,11 +102,10 @@ def change_password():
     if request.method == "POST":
         user = current_user._get_current_object()
         try:
-            team.change_password(user, request.form.get("current_password", ""),
-                                 request.form.get("new_password", ""), request.form.get("new_password_confirm", ""))
-            db.session.commit()
+            form_values = (request.form.get("current_password", ""), request.form.get("new_password", ""),
+                           request.form.get("new_password_confirm", ""))
+            commit_with_retry(lambda: team.change_password(user, *form_values))
         except DomainError as exc:
-            db.session.rollback()
             errors = field_errors(exc)
         else:
             start_session(user)  # this browser stays signed in with the new session nonce
@@ -125,12 +123,10 @@ def accept_invitation(token: str):
     errors = {}
     if request.method == "POST":
         try:
-            user = team.accept_invitation(token, request.form.get("password", ""),
-                                          request.form.get("password_confirm", ""),
-                                          request.form.get("display_name", ""))
-            db.session.commit()
+            form_values = (request.form.get("password", ""), request.form.get("password_confirm", ""),
+                           request.form.get("display_name", ""))
+            user = commit_with_retry(lambda: team.accept_invitation(token, *form_values))
         except DomainError as exc:
-            db.session.rollback()
             errors = field_errors(exc)
         else:
             start_session(user)

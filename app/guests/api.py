@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from app.extensions import db
+from app.db import commit_with_retry
 from app.guests import service
 from app.guests.schemas import GuestCreate, GuestDetailOut, GuestListQuery, GuestOut, GuestPage, GuestPatch, TimelineOut
 from app.web.api import ApiResponse, Detail, api_blueprint, spec
@@ -43,8 +43,7 @@ def list_guests(query: GuestListQuery):
                tags=TAGS)
 def create_guest(json: GuestCreate):
     """Create a guest profile (admin, manager, staff)."""
-    guest = service.create_guest(current_agency_id(), **json.model_dump())
-    db.session.commit()
+    guest = commit_with_retry(lambda: service.create_guest(current_agency_id(), **json.model_dump()))
     return GuestOut.model_validate(guest), 201
 
 
@@ -60,8 +59,8 @@ def get_guest(guest_id: uuid.UUID):
 @spec.validate(json=GuestPatch, resp=ApiResponse(HTTP_200=GuestOut, HTTP_403=Detail, HTTP_404=Detail), tags=TAGS)
 def update_guest(guest_id: uuid.UUID, json: GuestPatch):
     """Change profile fields of a guest (admin, manager, staff); metrics follow the bookings."""
-    guest = service.update_guest(current_agency_id(), guest_id, **json.model_dump(exclude_unset=True))
-    db.session.commit()
+    changes = json.model_dump(exclude_unset=True)
+    guest = commit_with_retry(lambda: service.update_guest(current_agency_id(), guest_id, **changes))
     return GuestOut.model_validate(guest)
 
 
@@ -70,6 +69,5 @@ def update_guest(guest_id: uuid.UUID, json: GuestPatch):
 @spec.validate(resp=ApiResponse("HTTP_204", HTTP_403=Detail, HTTP_404=Detail), tags=TAGS)
 def delete_guest(guest_id: uuid.UUID):
     """Soft delete a guest (admin, manager); their bookings stay."""
-    service.delete_guest(current_agency_id(), guest_id)
-    db.session.commit()
+    commit_with_retry(lambda: service.delete_guest(current_agency_id(), guest_id))
     return "", 204

@@ -6,7 +6,7 @@ import uuid
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app.core.pagination import MAX_OFFSET
-from app.extensions import db
+from app.db import commit_with_retry
 from app.mail import service
 from app.web.auth import current_agency_id, protect_pages, require_role
 from app.web.htmx import hx_response, is_htmx, render_page_or_partial, toast
@@ -37,8 +37,7 @@ def email_detail(email_id: uuid.UUID):
 @require_role("admin")
 def resend_email(email_id: uuid.UUID):
     """Another round of delivery attempts for a failed or stuck message (with SMTP configured)."""
-    email = service.resend(current_agency_id(), email_id)
-    db.session.commit()
+    email = commit_with_retry(lambda: service.resend(current_agency_id(), email_id))
     service.deliver(email.id)
     if not is_htmx():
         return redirect(url_for("mail.outbox"), 303)

@@ -6,12 +6,13 @@ import uuid
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from app.auth.models import Agency
+from app.core.errors import DomainError
+from app.db import commit_with_retry
 from app.extensions import db
+from app.inventory.views.base import close_modal
 from app.public import domains
 from app.web.auth import current_agency_id, protect_pages, require_role
-from app.core.errors import DomainError
 from app.web.forms import field_errors, form_status
-from app.inventory.views.base import close_modal
 from app.web.htmx import hx_response, is_htmx, toast
 
 bp = protect_pages(Blueprint("domains", __name__))
@@ -49,10 +50,9 @@ def domains_page():
 def add_domain():
     values = {"host": request.form.get("host", "")[:300], "is_primary": request.form.get("is_primary") == "on"}
     try:
-        domain = domains.add_domain(current_agency_id(), values["host"], values["is_primary"])
-        db.session.commit()
+        domain = commit_with_retry(lambda: domains.add_domain(current_agency_id(), values["host"],
+                                                              values["is_primary"]))
     except DomainError as exc:
-        db.session.rollback()
         return render_domains(form_status(exc), values=values, errors=field_errors(exc))
     if not is_htmx():
         return redirect(url_for("domains.domains_page"), 303)
@@ -62,8 +62,7 @@ def add_domain():
 @bp.post("/settings/domains/<uuid:domain_id>/primary")
 @require_role("admin")
 def make_primary(domain_id: uuid.UUID):
-    domain = domains.make_primary(current_agency_id(), domain_id)
-    db.session.commit()
+    domain = commit_with_retry(lambda: domains.make_primary(current_agency_id(), domain_id))
     if not is_htmx():
         return redirect(url_for("domains.domains_page"), 303)
     return render_domains(trigger=toast(f"{domain.host} is the primary host"))
@@ -79,8 +78,7 @@ def remove_domain_confirm(domain_id: uuid.UUID):
 @bp.post("/settings/domains/<uuid:domain_id>/delete")
 @require_role("admin")
 def remove_domain(domain_id: uuid.UUID):
-    domains.remove_domain(current_agency_id(), domain_id)
-    db.session.commit()
+    commit_with_retry(lambda: domains.remove_domain(current_agency_id(), domain_id))
     if not is_htmx():
         return redirect(url_for("domains.domains_page"), 303)
     return close_modal(render_template("public/partials/_domains.html", **domains_context(oob=True)),

@@ -1,6 +1,6 @@
-"""Direct booking end to end against the live server: a guest on the public site finds a free property,
-gets a quote with visitor tax and sends a request; the agency confirms it on the dashboard; the dates turn
-occupied on the public calendar. The same flow once more with plain HTTP calls on the public JSON API."""
+"""Direct booking end to end against the live server: a guest on the public site filters by dates and an
+amenity, gets a quote with visitor tax and sends a request; the agency confirms it on the dashboard; the
+dates turn occupied on the public calendar. The same flow once more with plain HTTP calls on the public JSON API."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -29,18 +29,35 @@ def seaside(app, make_user, make_property):
     return user, prop
 
 
+@pytest.fixture
+def sea_view(app, seaside, make_property):
+    """The amenity "Meerblick" on the seaside property only; a second free property lacks it."""
+    from app.listing import service as listing
+
+    user, prop = seaside
+    make_property(user.agency, name="Stadtwohnung", base_nightly_rate=Decimal("90.00"), max_guests=4)
+    amenity = committed(app, lambda: listing.create_amenity(user.agency.id, name="Meerblick", icon="waves",
+                                                            category="outdoor"))
+    committed(app, lambda: listing.set_property_amenities(user.agency.id, prop.id, [amenity.id]))
+    return amenity
+
+
 def site_url(live_server, agency, path: str) -> str:
     """The agency's site: in development `<agency-slug>.localhost` resolves to it (and to the loopback address)."""
     return f"http://{agency.slug}.localhost:{live_server.port}{path}"
 
 
-def test_guest_requests_agency_confirms_calendar_shows_it(page, live_server, seaside):
+def test_guest_requests_agency_confirms_calendar_shows_it(page, live_server, seaside, sea_view):
     user, prop = seaside
     arrival, departure = day(40), day(43)
     page.goto(site_url(live_server, user.agency, "/unterkuenfte?lang=en"))
+    expect(page.locator(".site-card")).to_have_count(2)
     page.fill("#search-arrival", str(arrival))
     page.fill("#search-departure", str(departure))
+    page.check(f'#amenity-filter input[value="{sea_view.id}"]')
     page.click(".site-search button[type=submit]")
+    expect(page.locator(".site-card")).to_have_count(1)  # only the property with a sea view
+    assert f"amenity={sea_view.id}" in page.url
     page.click(f'#property-{prop.slug} a[href*="arrival={arrival}"]')  # the list swapped in with the dates
     page.wait_for_selector("#quote")
     page.fill("#quote-adults", "2")

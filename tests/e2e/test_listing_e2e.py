@@ -40,7 +40,8 @@ def test_photos_amenities_and_the_website_filter(page, live_server, make_user, m
     first, second, third = photo_order(page)
     page.click(f"#move-down-{first}")
     expect(cards.first).to_have_attribute("data-photo-id", second)
-    page.drag_and_drop(f"#photo-{third}", f"#photo-{second}", target_position={"x": 5, "y": 40})
+    with page.expect_response(lambda answer: answer.request.method == "POST" and "/photos/order" in answer.url):
+        page.drag_and_drop(f"#photo-{third}", f"#photo-{second}", target_position={"x": 5, "y": 40})
     expect(cards.first).to_have_attribute("data-photo-id", third)
     page.reload()
     assert photo_order(page) == [third, second, first]  # the drag was saved

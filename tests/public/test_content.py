@@ -66,7 +66,7 @@ def test_detail_shows_gallery_amenities_facts_and_map_but_never_checkin_instruct
     assert SECRET not in body and "4711" not in body
     api = visit(HOST, "/api/public/v1/properties/strandkate").get_json()
     assert [a["name"] for a in api["amenities"]] == ["WLAN", "Meerblick"]
-    assert api["amenities"][0]["icon_url"].endswith("/static/vendor/lucide-static/icons/wifi.svg")
+    assert api["amenities"][0]["icon_url"].split("?")[0].endswith("/static/vendor/lucide-static/icons/wifi.svg")
     assert len(api["photos"]) == 2 and api["photos"][0]["url"].startswith(f"http://{HOST}/media/photos/")
     assert api["beds"] == 4 and api["latitude"] == 54.906
     listed = visit(HOST, "/api/public/v1/properties/").get_json()["items"][0]
