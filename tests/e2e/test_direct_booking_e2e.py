@@ -38,7 +38,7 @@ def sea_view(app, seaside, make_property):
     make_property(user.agency, name="Stadtwohnung", base_nightly_rate=Decimal("90.00"), max_guests=4)
     amenity = committed(app, lambda: listing.create_amenity(user.agency.id, name="Meerblick", icon="waves",
                                                             category="outdoor"))
-    committed(app, lambda: listing.set_property_amenities(user.agency.id, prop.id, [amenity.id]))
+    committed(app, lambda: listing.set_property_amenities(user.agency.id, prop.id, [amenity.id])[0])
     return amenity
 
 
