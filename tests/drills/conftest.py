@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +34,10 @@ FIGURES_FILE = ROOT / "test-artifacts" / "reliability.json"
 
 @pytest.fixture(scope="session")
 def drill_root():
-    return Path(tempfile.mkdtemp(prefix="fewo-drills-"))
+    """The drills' servers keep their files here; removed after the servers stopped."""
+    root = Path(tempfile.mkdtemp(prefix="fewo-drills-"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,10 @@ class DrillPostgres:
         self.pg_ctl("-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.server.log), "start")
 
     def close(self) -> None:
+        """Stop the server, also one a drill restarted with pg_ctl (the embedded handle knows only the
+        first postmaster and would leave a restarted one running), then delete its files."""
+        if (Path(self.server.pgdata) / "postmaster.pid").exists():
+            self.stop()
         self.server.cleanup()
 
 
