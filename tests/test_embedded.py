@@ -19,7 +19,7 @@ def test_embedded_postgres_runs_the_migrations(redis_url):
     from app import create_app
 
     data_dir = Path(tempfile.mkdtemp(prefix="fewo-embedded-")) / "pg"
-    server = devstack.start_postgres(data_dir, cleanup_mode=None)
+    server = devstack.start_postgres(data_dir, cleanup_mode="delete")
     try:
         devstack.ensure_database(devstack.database_url(server, "postgres"), "fewo")
         url = devstack.database_url(server, "fewo")
@@ -32,6 +32,6 @@ def test_embedded_postgres_runs_the_migrations(redis_url):
         assert names == {"no_double_bookings", "availability_blocks_no_overlap", "inventory_ranges_no_overlap",
                          "rate_seasons_no_overlap"}
     finally:
-        server.cleanup()
-        shutil.rmtree(data_dir.parent, ignore_errors=True)
-    assert not (data_dir / "postmaster.pid").exists()
+        server.cleanup()  # stops the server and deletes its data directory
+    assert not data_dir.exists()
+    shutil.rmtree(data_dir.parent, ignore_errors=True)
