@@ -106,7 +106,8 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(app, app_config):
     """One gunicorn (2 workers x 8 threads) for the whole run, on the suite's database."""
-    server = LiveServer(server_env(app_config)).start()
+    # the ops console on, as `python3 dev.py up` runs it: the browser tests see the longest top bar
+    server = LiveServer(server_env(app_config, ENABLE_OPS_CONSOLE="true")).start()
     yield server
     server.stop()
 

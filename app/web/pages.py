@@ -22,7 +22,6 @@ NAVIGATION = (
     ("Calendar", "inventory.calendar", None, None),
     ("Guests", "guests.guests", None, None),
     ("Pricing", "pricing.rates", None, None),
-    ("Amenities", "listing.amenities", None, None),
     ("Website", "pages.page_list", ("admin", "manager"), "PUBLIC_SITE_ENABLED"),
     ("Connections", "channels.connections", ("admin", "manager"), "CHANNELS_ENABLED"),
     ("Channel Sync", "channels.channel_sync", ("admin", "manager"), "CHANNELS_ENABLED"),
