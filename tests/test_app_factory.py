@@ -117,3 +117,17 @@ def test_cors_only_for_allowed_origins(database_url, redis_url, app, client):
     assert ok.headers["Access-Control-Allow-Origin"] == "https://ok.example"
     other = allowed.test_client().get("/api/v1/auth/token", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_wsgi_entry_freezes_what_it_loaded(app):
+    """The web and worker processes start from `wsgi`: what it loads is frozen out of the garbage
+    collector's reach, so full collections stay short (BENCHMARKS.md, occupancy chart)."""
+    import subprocess
+    import sys
+
+    from tests.live_server import ROOT, server_env
+
+    frozen = subprocess.run([sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"], cwd=ROOT,
+                            env=server_env(app.config), capture_output=True, text=True, timeout=60)
+    assert frozen.returncode == 0, frozen.stderr
+    assert int(frozen.stdout.split()[-1]) > 10_000

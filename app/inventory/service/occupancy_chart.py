@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import reduce
 from datetime import date, timedelta
 
 from flask import current_app
@@ -78,12 +79,19 @@ class OccupancyChart:
         return sum(len(row.conflicts) for row in self.rows)
 
 
+def joined(*parts):
+    """The parts joined with `||`: for thousands of bars PostgreSQL evaluates it much faster than the
+    variadic concat(); a null part makes the whole null, so callers pass none."""
+    return reduce(lambda left, right: left.op("||")(right),
+                  [literal(part) if isinstance(part, str) else part for part in parts])
+
+
 def placed(kind, start, end, window: Stay, text, opens=None):
     """A bar for [start, end) clipped to the window as the JSON array the template draws (see ChartRow)."""
     window_start, window_end = window.start, window.end
     first = func.greatest(start, window_start)
-    classes = func.concat_ws(" ", func.concat("kind-", kind), case((start < window_start, "runs-before")),
-                             case((end > window_end, "runs-after")))
+    classes = joined("kind-", kind, case((start < window_start, " runs-before"), else_=""),
+                     case((end > window_end, " runs-after"), else_=""))
     return func.json_build_array(kind, first - window_start + 1, func.least(end, window_end) - first, classes,
                                  text, start, end, opens)
 
@@ -98,49 +106,60 @@ def range_text(item, labels: Mapping[str, str]):
     the platform for channel holds (`item`: the columns of `labelled_ranges`)."""
     spaced_source = func.replace(item.booking_source, "_", " ")
     source = named(item.booking_source, labels,
-                   func.concat(func.upper(func.left(spaced_source, 1)), func.lower(func.substr(spaced_source, 2))))
-    booking = func.concat(
+                   joined(func.upper(func.left(spaced_source, 1)), func.lower(func.substr(spaced_source, 2))))
+    booking = joined(
         func.coalesce(item.guest_name, "Booking"),
-        case((func.coalesce(item.booking_source, "direct") == "direct", ""), else_=func.concat(" · ", source)),
-        case((item.booking_status == "confirmed", ""),
-             else_=func.concat(" · ", func.replace(item.booking_status, "_", " "))))
+        case((func.coalesce(item.booking_source, "direct") == "direct", ""), else_=joined(" · ", source)),
+        case((func.coalesce(item.booking_status, "confirmed") == "confirmed", ""),
+             else_=joined(" · ", func.replace(item.booking_status, "_", " "))))
     return case((item.kind == "booking", booking), (item.kind == "block", func.coalesce(item.reason, BLOCK_LABEL)),
-                else_=func.concat(named(item.platform_type, labels, "Channel"), " hold"))
+                else_=joined(named(item.platform_type, labels, "Channel"), " hold"))
 
 
-def range_bars(agency_id: uuid.UUID, window: Stay, property_id):
-    """The bars of one property's ranges, by start date (a JSON array, null when there are none)."""
-    ranges = labelled_ranges(agency_id, window).where(InventoryRange.property_id == property_id)
+def range_bars(agency_id: uuid.UUID, window: Stay, properties):
+    """The bars of the ranges of the `properties` (a select of ids), one row per property: `property_id`
+    and `bars`, a JSON array by start date."""
+    ranges = labelled_ranges(agency_id, window).where(InventoryRange.property_id.in_(properties))
     item = ranges.selected_columns
     opens = case((item.kind.in_(("booking", "block")), item.source_id))
     entry = placed(item.kind, item.start_date, item.end_date, window, range_text(item, platform_labels()), opens)
-    return ranges.with_only_columns(func.json_agg(aggregate_order_by(entry, item.start_date))).scalar_subquery()
+    return (ranges.with_only_columns(item.property_id, func.json_agg(aggregate_order_by(entry, item.start_date))
+                                     .label("bars"))
+            .group_by(item.property_id).subquery("range_bars"))
 
 
-def conflict_bars(agency_id: uuid.UUID, window: Stay, property_id):
-    """The bars of one property's open overbooking conflicts (null without the channel manager); the
-    template words their tooltips."""
+def conflict_bars(agency_id: uuid.UUID, window: Stay, properties):
+    """The bars of the open overbooking conflicts of the `properties`, one row per property: `property_id`
+    and `bars` (None without the channel manager); the template words their tooltips."""
     reads = channel_reads()
     if reads is None:
-        return null()
+        return None
     conflicts = reads.open_conflicts(agency_id, window)
     conflict = conflicts.selected_columns
     what = func.coalesce(func.nullif(conflict.summary, ""), conflict.external_uid)
     entry = placed(literal("conflict"), conflict.start_date, conflict.end_date, window, what,
                    func.nullif(conflict.reason, ""))
-    return (conflicts.where(conflict.property_id == property_id)
-            .with_only_columns(func.json_agg(aggregate_order_by(entry, conflict.start_date))).scalar_subquery())
+    return (conflicts.where(conflict.property_id.in_(properties))
+            .with_only_columns(conflict.property_id, func.json_agg(aggregate_order_by(entry, conflict.start_date))
+                               .label("bars"))
+            .group_by(conflict.property_id).subquery("conflict_bars"))
 
 
 def chart_query(agency_id, window: Stay, offset, limit) -> Select:
-    """One row per property of the page (by name) with its range bars and conflict bars."""
+    """One row per property of the page (by name) with its range bars and conflict bars: each kind of
+    bar aggregated once for the whole page and joined by property (a grouped join costs a fraction of
+    a subquery per property)."""
     page = (select(Property.id, Property.name, Property.is_active, func.count().over().label("total"))
             .where(Property.agency_id == agency_id, Property.deleted_at.is_(None))
-            .order_by(Property.name, Property.id).limit(limit).offset(offset).subquery("page"))
-    return (select(page.c.id, page.c.name, page.c.is_active, page.c.total,
-                   range_bars(agency_id, window, page.c.id).label("bars"),
-                   conflict_bars(agency_id, window, page.c.id).label("conflicts"))
-            .order_by(page.c.name, page.c.id))
+            .order_by(Property.name, Property.id).limit(limit).offset(offset).cte("page"))
+    page_ids = select(page.c.id)
+    ranges, conflicts = range_bars(agency_id, window, page_ids), conflict_bars(agency_id, window, page_ids)
+    query = (select(page.c.id, page.c.name, page.c.is_active, page.c.total, ranges.c.bars)
+             .outerjoin(ranges, ranges.c.property_id == page.c.id).order_by(page.c.name, page.c.id))
+    if conflicts is None:
+        return query.add_columns(null().label("conflicts"))
+    return (query.add_columns(conflicts.c.bars.label("conflicts"))
+            .outerjoin(conflicts, conflicts.c.property_id == page.c.id))
 
 
 # The chart's statement is built once per app with these parameters (its shape depends only on what the
