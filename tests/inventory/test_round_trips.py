@@ -5,36 +5,12 @@ before a transaction's first statement (the booking benchmark's baseline has it 
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import Decimal
 
-from sqlalchemy import event
-
 from tests.factories import committed, day
+from tests.round_trips import round_trips
 
 AUTH_TABLES = ("api_tokens", "users", "team_members")
-
-
-@contextmanager
-def round_trips(app):
-    """The statements and transaction ends sent while the block runs, in order."""
-    from app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    sent: list[str] = []
-    listeners = {
-        "before_cursor_execute": lambda _conn, _cursor, statement, *_rest: sent.append(statement),
-        "commit": lambda _conn: sent.append("COMMIT"),
-        "rollback": lambda _conn: sent.append("ROLLBACK"),
-    }
-    for name, listener in listeners.items():
-        event.listen(engine, name, listener)
-    try:
-        yield sent
-    finally:
-        for name, listener in listeners.items():
-            event.remove(engine, name, listener)
 
 
 def reads_auth(statement: str) -> bool:

@@ -292,6 +292,24 @@ def test_a_successful_sync_commits_three_times(app, client, setup, run_worker, m
     assert len(commits) == 3
 
 
+def test_a_sync_takes_seven_round_trips_to_trigger_and_eleven_to_run(app, client, setup, run_worker, mock_mode):
+    """Trigger: token, connection, its row lock, the stale sweep, the waiting batch, the log, last_sync_at and
+    the commit; the job: claim (plan, running), attempt (pre-flight, ranges), finish (success, last_sync_at in
+    a savepoint), each committed. Guards the sync benchmark's figure (BENCHMARKS.md)."""
+    from tests.round_trips import round_trips
+
+    _, headers, _, connection = setup()
+    assert logs_of(client, headers, connection) == []  # the token's first request records its use
+    with round_trips(app) as triggered:
+        trigger(client, headers, connection, "availability")
+    assert len(triggered) <= 8 and triggered[-1] == "COMMIT", "\n".join(s[:90] for s in triggered)
+    with round_trips(app) as ran:
+        run_worker()
+    [log] = logs_of(client, headers, connection)
+    assert log["status"] == "success"
+    assert len(ran) <= 11 and ran.count("COMMIT") == 3, ran
+
+
 def test_jobs_are_enqueued_when_the_trigger_commits_and_never_on_rollback(app, setup):
     from rq import Queue
 

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -75,11 +76,13 @@ def classify(exc: Exception) -> ChannelError:
 
 
 def load_plan(log_id: uuid.UUID) -> SyncPlan | None:
-    """The log and its connection, or None when the log is not (yet) visible."""
-    sync_log = db.session.get(ChannelSyncLog, log_id)
-    if sync_log is None:
+    """The log and its connection (one query), or None when the log is not (yet) visible."""
+    found = db.session.execute(select(ChannelSyncLog, ChannelConnection)
+                               .outerjoin(ChannelConnection, ChannelConnection.id == ChannelSyncLog.connection_id)
+                               .where(ChannelSyncLog.id == log_id)).first()
+    if found is None:
         return None
-    connection = db.session.get(ChannelConnection, sync_log.connection_id)
+    sync_log, connection = found
     details = dict(sync_log.details or {})
     today = date.today()
     window = SyncWindow(date.fromisoformat(details.get("start_date") or today.isoformat()),
@@ -112,7 +115,11 @@ def claim(log_id: uuid.UUID, task_id: str | None) -> SyncPlan | None:
 
 def preflight() -> None:
     """`SELECT 1` with a short timeout at the start of each attempt's transaction (fail fast when the
-    database is gone); the operation that follows runs with the usual statement timeout."""
+    database is gone); the operation that follows runs with the usual statement timeout. Within
+    PREFLIGHT_TIMEOUT_MS already (the default DB_STATEMENT_TIMEOUT_MS), that is one round trip."""
+    if current_app.config["DB_STATEMENT_TIMEOUT_MS"] <= PREFLIGHT_TIMEOUT_MS:
+        db.session.execute(text("SELECT 1"))
+        return
     db.session.execute(text(f"SET LOCAL statement_timeout = {PREFLIGHT_TIMEOUT_MS}"))
     db.session.execute(text("SELECT 1"))
     db.session.execute(text("SET LOCAL statement_timeout TO DEFAULT"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
@@ -60,10 +60,11 @@ class TriggerResult:
     connection: ChannelConnection
     logs: list[ChannelSyncLog]
     coalesced: bool = False  # an identical batch was still waiting: it is returned, nothing was enqueued
+    task_ids: list[str] = field(init=False)
 
-    @property
-    def task_ids(self) -> list[str]:
-        return [sync_log.task_id for sync_log in self.logs]
+    def __post_init__(self) -> None:
+        # read before the commit: after it, each log's attributes would be loaded again, a query per log
+        object.__setattr__(self, "task_ids", [sync_log.task_id for sync_log in self.logs])
 
 
 def sync_window(start: date | None = None, end: date | None = None) -> SyncWindow:
@@ -87,15 +88,22 @@ def ensure_syncable(connection: ChannelConnection) -> None:
         raise ConnectionNotMapped()
 
 
-def touch_last_sync(connection_id: uuid.UUID) -> None:
-    """Best effort: a failure here logs a warning and never fails the sync."""
+def touch_last_sync(connection_id: uuid.UUID, *, row_locked: bool = False) -> None:
+    """Best effort: a failure here logs a warning and never fails the sync. A caller that holds the
+    connection's row lock (a trigger) cannot wait on it: one plain UPDATE, without a savepoint."""
+    if row_locked:
+        db.session.execute(last_sync_update(connection_id))
+        return
     try:
         with db.session.begin_nested():
-            db.session.execute(ChannelConnection.__table__.update()
-                               .where(ChannelConnection.id == connection_id)
-                               .values(last_sync_at=utcnow(), updated_at=utcnow()))
+            db.session.execute(last_sync_update(connection_id))
     except Exception as exc:  # noqa: BLE001 - best effort by definition
         log.warning("Failed to touch connection %s last_sync_at: %s", connection_id, exc)
+
+
+def last_sync_update(connection_id: uuid.UUID):
+    return (ChannelConnection.__table__.update().where(ChannelConnection.id == connection_id)
+            .values(last_sync_at=utcnow(), updated_at=utcnow()))
 
 
 def ensure_queue_reachable() -> None:
@@ -197,7 +205,7 @@ def start_batch(connection: ChannelConnection, operations: tuple[str, ...], wind
     db.session.flush()
     jobs = [SyncJob.of(sync_log) for sync_log in logs]
     after_commit(lambda: enqueue_jobs(jobs))
-    touch_last_sync(connection.id)
+    touch_last_sync(connection.id, row_locked=True)
     return TriggerResult(batch_id, connection, logs)
 
 
