@@ -4,9 +4,12 @@ columns, and what occupies them as bars (bookings, blocks, channel holds, overbo
 One statement whatever the number of properties: the page of properties, each
 with its bars shaped by the database, ready to draw (first column and span,
 classes, label, dates, what the bar opens) and aggregated to one JSON array per
-row, so no Python runs per bar; the template only places them. A property's
+row, so no Python runs per bar; the template only places them. The page's
 ranges are found through the exclusion constraint's GiST index (property, date
-range), so the cost follows the bars shown, not the agency's history. Free days
+range), so the cost follows the bars shown, not the agency's history: PostgreSQL
+probes it once per property when other agencies' ranges fill the window and
+scans the window once when they do not (plans checked with 31 agencies and
+165,000 ranges). Free days
 are not part of the answer: the chart draws them as the background of each row.
 200 properties x 60 days is the case `python -m bench occupancy` measures. Read-only.
 """
@@ -15,8 +18,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import reduce
 from datetime import date, timedelta
+from functools import reduce
 
 from flask import current_app
 from sqlalchemy import Date, Integer, Select, Uuid, bindparam, case, func, literal, null, select
