@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import service, team
@@ -93,9 +93,17 @@ def switch_agency():
     return redirect(url_for("dashboard.index"))
 
 
+def password_guesser_key() -> str:
+    return f"password-change:{current_user.get_id()}"
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["AUTH_ACCOUNT_RATE_LIMIT"], key_func=password_guesser_key,
+               methods=["POST"], deduct_when=lambda _response: g.get("wrong_current_password", False))
 def change_password():
-    """Every user changes their own password; all their other sessions and API tokens end."""
+    """Every user changes their own password; all their other sessions and API tokens end. Wrong current
+    passwords count against AUTH_ACCOUNT_RATE_LIMIT per user, as failed logins do: a session left open
+    must not let anyone guess the password behind it."""
     if session_principal() is None:
         return login_redirect()
     errors, done = {}, False
@@ -107,6 +115,7 @@ def change_password():
             commit_with_retry(lambda: team.change_password(user, *form_values))
         except DomainError as exc:
             errors = field_errors(exc)
+            g.wrong_current_password = "current_password" in errors
         else:
             start_session(user)  # this browser stays signed in with the new session nonce
             done = True

@@ -195,6 +195,20 @@ def test_own_password_change_ends_other_sessions_and_tokens(app, make_user, logi
     login(new_client(app), user, NEW_PASSWORD)
 
 
+def test_wrong_current_passwords_are_rate_limited_per_user(app, make_user, login):
+    user = make_user("staff")
+    browser = login(new_client(app), user)
+    limit = int(app.config["AUTH_ACCOUNT_RATE_LIMIT"].split()[0])
+
+    def change(current: str, confirm: str = NEW_PASSWORD) -> int:
+        return browser.post("/account/password", data={"current_password": current, "new_password": NEW_PASSWORD,
+                                                        "new_password_confirm": confirm}).status_code
+    assert [change(DEFAULT_PASSWORD, confirm="other") for _ in range(limit + 1)] == [422] * (limit + 1)  # not guesses
+    assert [change(f"guess-{n}") for n in range(limit)] == [422] * limit
+    assert change(DEFAULT_PASSWORD) == 429  # even the right one, until the window passes
+    login(new_client(app), user)  # the password did not change
+
+
 @pytest.fixture
 def cli(app):
     runner = app.test_cli_runner()
