@@ -216,6 +216,17 @@ def test_visitor_tax_rule_validation(admin_api):
     assert admin_api.get("/api/v1/visitor-tax-rules/").get_json() == []
 
 
+def test_a_tax_rule_without_its_first_night_is_refused_by_the_service(app, admin_api):
+    """The API defaults valid_from; a caller of the service (CLI, demo data) gets a 422 reason, not a database error."""
+    from app.core.errors import ValidationFailed
+    from app.pricing import service
+
+    with app.app_context(), pytest.raises(ValidationFailed) as refused:
+        service.create_tax_rule(admin_api.agency.id, name="Kurtaxe", amount_per_adult_night=2, valid_to=day(30))
+    assert refused.value.status_code == 422 and refused.value.detail[0]["loc"] == ["body", "valid_from"]
+    assert admin_api.get("/api/v1/visitor-tax-rules/").get_json() == []
+
+
 def test_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/openapi.json").get_json()["paths"]
     for path in ("/api/v1/properties/{property_id}/seasons/", "/api/v1/seasons/{season_id}",

@@ -28,6 +28,8 @@ def check_tax_rule(rule: VisitorTaxRule) -> None:
         raise ValidationFailed.field("name", "Name must not be empty")
     if (rule.season_start is None) != (rule.season_end is None):
         raise ValidationFailed.field("season_end", "Give both season_start and season_end, or neither (all year)")
+    if rule.valid_from is None:
+        raise ValidationFailed.field("valid_from", "valid_from is required: the first night the rule applies to")
     if rule.valid_to is not None and rule.valid_to < rule.valid_from:
         raise ValidationFailed.field("valid_to", "valid_to must not be before valid_from")
 
