@@ -81,6 +81,22 @@ def test_the_dashboard_lists_open_requests_with_answers(client, admin, request_p
     assert dialog.status_code == 200 and "<dialog" in dialog.get_data(as_text=True)
 
 
+def test_the_dashboard_says_when_more_requests_wait_than_it_lists(app, client, admin, request_prop, monkeypatch):
+    from functools import partial
+
+    from app.direct import service, views
+
+    for email in ("eins@example.com", "zwei@example.com"):
+        request_booking(client, "haus-frage", email=email)
+    with app.app_context():
+        open_requests = service.list_open_requests(admin.user.agency.id, limit=1)
+    assert len(open_requests.items) == 1 and open_requests.total == 2
+    monkeypatch.setattr(views.service, "list_open_requests", partial(service.list_open_requests, limit=1))
+    body = admin.get("/").get_data(as_text=True)
+    assert 'id="direct-requests-count">2<' in body and body.count('id="direct-request-') == 1
+    assert "The 1 oldest of 2 waiting requests" in body
+
+
 def test_confirming_an_inquiry_books_its_dates(app, client, admin, request_prop):
     request_booking(client, "haus-frage")
     booking = website_booking(app, "haus-frage")
