@@ -21,7 +21,7 @@ import time
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 CAPABILITIES = ["availability_sync", "pricing_sync", "booking_retrieval"]
@@ -160,12 +160,19 @@ class ChannelSimulator:
         return response(environ, start_response)
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log: a background server's thread outlives the output of the test that started it."""
+
+    def log_request(self, *_args) -> None:
+        pass
+
+
 class BackgroundServer:
     """A WSGI app on a real localhost port, served from a background thread (tests, benchmarks)."""
 
     def __init__(self, wsgi_app=None, host: str = "127.0.0.1", port: int = 0):
         self.wsgi_app = wsgi_app or ChannelSimulator()
-        self.server = make_server(host, port, self.wsgi_app, threaded=True)
+        self.server = make_server(host, port, self.wsgi_app, threaded=True, request_handler=QuietRequestHandler)
         self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, name="background-server", daemon=True)
 
