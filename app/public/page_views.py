@@ -80,8 +80,8 @@ def create_page():
 
 
 def editor_context(page: WebsitePage, **parts) -> dict:
-    return {"page": page, "blocks": pages.page_blocks(page), "block_labels": BLOCK_LABELS, "values": page,
-            "errors": {}, "block_form": None, **parts}
+    return {"page": page, "blocks": pages.page_blocks(page), "blocks_version": pages.blocks_version(page),
+            "block_labels": BLOCK_LABELS, "values": page, "errors": {}, "block_form": None, **parts}
 
 
 @bp.get("/<uuid:page_id>")
@@ -166,10 +166,9 @@ def block_form_context(page: WebsitePage, block_type: str, values: dict, errors:
     return editor_context(page, block_form=form)
 
 
-def render_block_form(page: WebsitePage, block_type: str, values: dict, errors: dict, index: int | None = None,
-                      status: int = 200):
+def render_block_form(page: WebsitePage, block_type: str, values: dict, errors: dict, index: int | None = None):
     context = block_form_context(page, block_type, values, errors, index)
-    return render_editor_part("public/partials/_page_block_form.html", context, status)
+    return render_editor_part("public/partials/_page_block_form.html", context)
 
 
 def block_type_of(raw: str | None) -> str:
@@ -208,13 +207,29 @@ def save_block(page_id: uuid.UUID, index: int | None):
         if index is None:
             page = commit_with_retry(lambda: pages.add_block(agency_id, page_id, block))
         else:
-            page = commit_with_retry(lambda: pages.replace_block(agency_id, page_id, index, block))
+            page = commit_with_retry(lambda: pages.replace_block(agency_id, page_id, index, block, seen_version()))
+    except pages.BlocksChanged as exc:
+        return blocks_conflict(page_id, exc)
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        return render_block_form(page, block_type, form_state(block_type, request.form), block_errors(exc), index,
-                                 form_status(exc))
+        context = block_form_context(page, block_type, form_state(block_type, request.form), block_errors(exc), index)
+        context["blocks_version"] = seen_version() or context["blocks_version"]  # still the list the user saw
+        return render_editor_part("public/partials/_page_block_form.html", context, form_status(exc))
     return blocks_changed(page, "Block added" if index is None else "Block saved")
+
+
+def seen_version() -> str | None:
+    """The block list's fingerprint the editor showed (forms without it are not checked)."""
+    return request.form.get("blocks_version") or None
+
+
+def blocks_conflict(page_id: uuid.UUID, exc: pages.BlocksChanged):
+    """409: the editor back to "Add a block" saying why, the block list as it is now (out of band)."""
+    context = editor_context(pages.get_page(current_agency_id(), page_id), editor_error=exc.detail)
+    if not is_htmx():
+        return render_template("public/page_editor.html", **context), 409
+    return render_template("public/partials/_page_blocks_oob.html", **context), 409
 
 
 def blocks_changed(page: WebsitePage, message: str):
@@ -238,14 +253,20 @@ def update_block(page_id: uuid.UUID, index: int):
 @bp.post("/<uuid:page_id>/blocks/<int:index>/move")
 def move_block(page_id: uuid.UUID, index: int):
     agency_id, offset = current_agency_id(), MOVES.get(request.form.get("direction"), 0)
-    page = commit_with_retry(lambda: pages.move_block(agency_id, page_id, index, offset))
+    try:
+        page = commit_with_retry(lambda: pages.move_block(agency_id, page_id, index, offset, seen_version()))
+    except pages.BlocksChanged as exc:
+        return blocks_conflict(page_id, exc)
     return blocks_changed(page, "Block moved")
 
 
 @bp.post("/<uuid:page_id>/blocks/<int:index>/delete")
 def remove_block(page_id: uuid.UUID, index: int):
     agency_id = current_agency_id()
-    page = commit_with_retry(lambda: pages.remove_block(agency_id, page_id, index))
+    try:
+        page = commit_with_retry(lambda: pages.remove_block(agency_id, page_id, index, seen_version()))
+    except pages.BlocksChanged as exc:
+        return blocks_conflict(page_id, exc)
     return blocks_changed(page, "Block removed")
 
 

@@ -7,6 +7,8 @@ NotFound, 409 Conflict, 422 ValidationFailed).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -131,9 +133,26 @@ def block_at(blocks: list, index: int) -> None:
         raise NotFound("Block not found")
 
 
-def edit_blocks(agency_id: uuid.UUID, page_id: uuid.UUID, change) -> WebsitePage:
-    """Apply `change(blocks)` (in place) to the page's blocks under a row lock and store the result."""
+class BlocksChanged(Conflict):
+    """The editor addresses blocks by position; a list another editor changed since it was shown is refused."""
+
+    def __init__(self):
+        super().__init__("Another editor changed this page's blocks meanwhile: the list shows them as they are "
+                         "now. Open the block again to make your change.")
+
+
+def blocks_version(page: WebsitePage) -> str:
+    """A fingerprint of the stored block list: the editor sends back the one it showed."""
+    stored = json.dumps(page.blocks or [], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(stored.encode()).hexdigest()[:16]
+
+
+def edit_blocks(agency_id: uuid.UUID, page_id: uuid.UUID, change, seen_version: str | None = None) -> WebsitePage:
+    """Apply `change(blocks)` (in place) to the page's blocks under a row lock and store the result. With
+    `seen_version` (the editor's), a list that changed since raises BlocksChanged (409)."""
     page = get_page(agency_id, page_id, for_update=True)
+    if seen_version is not None and seen_version != blocks_version(page):
+        raise BlocksChanged()
     blocks = page_blocks(page)
     change(blocks)
     page.blocks = stored_blocks(agency_id, blocks)
@@ -145,28 +164,30 @@ def add_block(agency_id: uuid.UUID, page_id: uuid.UUID, block: Block) -> Website
     return edit_blocks(agency_id, page_id, lambda blocks: blocks.append(block))
 
 
-def replace_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int, block: Block) -> WebsitePage:
+def replace_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int, block: Block,
+                  seen_version: str | None = None) -> WebsitePage:
     def replace(blocks):
         block_at(blocks, index)
         blocks[index] = block
-    return edit_blocks(agency_id, page_id, replace)
+    return edit_blocks(agency_id, page_id, replace, seen_version)
 
 
-def move_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int, offset: int) -> WebsitePage:
+def move_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int, offset: int,
+               seen_version: str | None = None) -> WebsitePage:
     """Swap the block with its neighbour `offset` (-1 up, +1 down) places away; at an end nothing moves."""
     def move(blocks):
         block_at(blocks, index)
         target = index + offset
         if 0 <= target < len(blocks):
             blocks[index], blocks[target] = blocks[target], blocks[index]
-    return edit_blocks(agency_id, page_id, move)
+    return edit_blocks(agency_id, page_id, move, seen_version)
 
 
-def remove_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int) -> WebsitePage:
+def remove_block(agency_id: uuid.UUID, page_id: uuid.UUID, index: int, seen_version: str | None = None) -> WebsitePage:
     def remove(blocks):
         block_at(blocks, index)
         del blocks[index]
-    return edit_blocks(agency_id, page_id, remove)
+    return edit_blocks(agency_id, page_id, remove, seen_version)
 
 
 def choosable_properties(agency_id: uuid.UUID) -> list[Property]:

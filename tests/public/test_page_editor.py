@@ -74,6 +74,38 @@ def test_blocks_added_edited_moved_and_removed(app, editor, make_property):
     assert editor.post(f"{blocks}/9/delete", headers=hx()).status_code == 404
 
 
+def shown_version(html: str) -> str:
+    return re.search(r'name="blocks_version" value="([0-9a-f]{16})"', html).group(1)
+
+
+def test_a_block_list_changed_by_another_editor_is_refused_not_mixed_up(app, editor, logged_in):
+    """Blocks are addressed by position: a move, removal or edit sent from a list that changed since is a 409
+    that shows the list as it is now, and writes nothing."""
+    blocks = f"{editor.page_url}/blocks"
+    for title in ("Erster", "Zweiter"):
+        editor.post(blocks, headers=hx(), data={"type": "hero", "title": title})
+    seen = shown_version(editor.get(editor.page_url).get_data(as_text=True))
+    edit_form = editor.get(f"{blocks}/1/edit", headers=hx()).get_data(as_text=True)
+    assert shown_version(edit_form) == seen
+
+    other = logged_in("admin", agency=editor.user.agency)  # another editor removes the first block
+    assert other.post(f"{blocks}/0/delete", headers=hx(), data={"blocks_version": seen}).status_code == 200
+    for attempt in (editor.post(f"{blocks}/0/delete", headers=hx(), data={"blocks_version": seen}),
+                    editor.post(f"{blocks}/0/move", headers=hx(), data={"direction": "down", "blocks_version": seen}),
+                    editor.post(f"{blocks}/1", headers=hx(), data={"type": "hero", "title": "Neu", "blocks_version": seen})):
+        body = attempt.get_data(as_text=True)
+        assert attempt.status_code == 409 and 'id="blocks-changed"' in body and 'hx-swap-oob="true"' in body
+        assert shown_version(body) != seen
+    from app.extensions import db
+    from app.public.models import WebsitePage
+
+    with app.app_context():
+        assert [block["title"] for block in db.session.get(WebsitePage, editor.page_id).blocks] == ["Zweiter"]
+    current = shown_version(editor.get(editor.page_url).get_data(as_text=True))
+    assert editor.post(f"{blocks}/0/delete", headers=hx(), data={"blocks_version": current}).status_code == 200
+    assert block_types(app, editor.page_id) == []
+
+
 def test_block_form_errors_stay_inline_and_write_nothing(app, editor, make_property, make_agency):
     blocks = f"{editor.page_url}/blocks"
     outside = editor.post(blocks, headers=hx(), data={"type": "image", "photo": "https://evil.example/x.jpg"})
