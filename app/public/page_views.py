@@ -225,11 +225,14 @@ def seen_version() -> str | None:
 
 
 def blocks_conflict(page_id: uuid.UUID, exc: pages.BlocksChanged):
-    """409: the editor back to "Add a block" saying why, the block list as it is now (out of band)."""
+    """409: the editor back to "Add a block" saying why, the block list (out of band) and the preview as they
+    are now."""
     context = editor_context(pages.get_page(current_agency_id(), page_id), editor_error=exc.detail)
     if not is_htmx():
         return render_template("public/page_editor.html", **context), 409
-    return render_template("public/partials/_page_blocks_oob.html", **context), 409
+    return hx_response(render_template("public/partials/_page_blocks_oob.html", **context), status=409,
+                       trigger={PAGE_CHANGED: True},  # the preview reloads too
+                       headers={"HX-Retarget": "#block-editor", "HX-Reswap": "outerHTML"})  # move/remove swap none
 
 
 def blocks_changed(page: WebsitePage, message: str):

@@ -95,6 +95,7 @@ def test_a_block_list_changed_by_another_editor_is_refused_not_mixed_up(app, edi
                     editor.post(f"{blocks}/1", headers=hx(), data={"type": "hero", "title": "Neu", "blocks_version": seen})):
         body = attempt.get_data(as_text=True)
         assert attempt.status_code == 409 and 'id="blocks-changed"' in body and 'hx-swap-oob="true"' in body
+        assert attempt.headers["HX-Retarget"] == "#block-editor"  # also for move and remove, which swap nothing
         assert shown_version(body) != seen
     from app.extensions import db
     from app.public.models import WebsitePage
