@@ -235,6 +235,15 @@ def blocks_conflict(page_id: uuid.UUID, exc: pages.BlocksChanged):
                        headers={"HX-Retarget": "#block-editor", "HX-Reswap": "outerHTML"})  # move/remove swap none
 
 
+def change_blocks(page_id: uuid.UUID, change, message: str):
+    """Commit a move or removal; the editor follows, or shows the list as it is now (409)."""
+    try:
+        page = commit_with_retry(change)
+    except pages.BlocksChanged as exc:
+        return blocks_conflict(page_id, exc)
+    return blocks_changed(page, message)
+
+
 def blocks_changed(page: WebsitePage, message: str):
     """After a block change: the emptied block editor and the block list (out of band), preview reloads."""
     if not is_htmx():
@@ -256,21 +265,15 @@ def update_block(page_id: uuid.UUID, index: int):
 @bp.post("/<uuid:page_id>/blocks/<int:index>/move")
 def move_block(page_id: uuid.UUID, index: int):
     agency_id, offset = current_agency_id(), MOVES.get(request.form.get("direction"), 0)
-    try:
-        page = commit_with_retry(lambda: pages.move_block(agency_id, page_id, index, offset, seen_version()))
-    except pages.BlocksChanged as exc:
-        return blocks_conflict(page_id, exc)
-    return blocks_changed(page, "Block moved")
+    return change_blocks(page_id, lambda: pages.move_block(agency_id, page_id, index, offset, seen_version()),
+                         "Block moved")
 
 
 @bp.post("/<uuid:page_id>/blocks/<int:index>/delete")
 def remove_block(page_id: uuid.UUID, index: int):
     agency_id = current_agency_id()
-    try:
-        page = commit_with_retry(lambda: pages.remove_block(agency_id, page_id, index, seen_version()))
-    except pages.BlocksChanged as exc:
-        return blocks_conflict(page_id, exc)
-    return blocks_changed(page, "Block removed")
+    return change_blocks(page_id, lambda: pages.remove_block(agency_id, page_id, index, seen_version()),
+                         "Block removed")
 
 
 # --- preview ----------------------------------------------------------------------------------
