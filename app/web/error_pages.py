@@ -59,6 +59,15 @@ def database_unavailable(exc: OperationalError):
     return render_error(503, DB_UNAVAILABLE, title="Database unavailable")
 
 
+def wait_words(exc: RateLimitExceeded) -> str:
+    """How long a limit's window lasts, in words ("a minute", "15 minutes", "an hour")."""
+    minutes = max(1, round(exc.limit.limit.get_expiry() / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "an hour" if hours == 1 else f"{hours} hours"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -79,7 +88,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):
-        return render_error(429, {"detail": "Too many attempts. Please wait a minute and try again."})
+        return render_error(429, {"detail": f"Too many attempts. Please wait {wait_words(exc)} and try again."})
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError):

@@ -206,6 +206,8 @@ def test_wrong_current_passwords_are_rate_limited_per_user(app, make_user, login
     assert [change(DEFAULT_PASSWORD, confirm="other") for _ in range(limit + 1)] == [422] * (limit + 1)  # not guesses
     assert [change(f"guess-{n}") for n in range(limit)] == [422] * limit
     assert change(DEFAULT_PASSWORD) == 429  # even the right one, until the window passes
+    window = app.config["AUTH_ACCOUNT_RATE_LIMIT"].split(" per ")[1]  # e.g. "15 minutes"
+    assert f"Please wait {window} and try again" in browser.post("/account/password").get_data(as_text=True)
     login(new_client(app), user)  # the password did not change
 
 

@@ -75,3 +75,16 @@ def test_anonymous_404_offers_the_login(client):
     response = client.get("/no-such-page")
     main = main_section(response.get_data(as_text=True))
     assert response.status_code == 404 and 'href="/login?next=/no-such-page"' in main and "Log in" in main
+
+
+def test_a_rate_limit_answer_names_its_window():
+    from types import SimpleNamespace
+
+    from limits import parse
+
+    from app.web.error_pages import wait_words
+
+    def words(limit: str) -> str:
+        return wait_words(SimpleNamespace(limit=SimpleNamespace(limit=parse(limit))))
+    assert [words(limit) for limit in ("10 per minute", "10 per 15 minutes", "5 per hour", "100 per day")] == [
+        "a minute", "15 minutes", "an hour", "24 hours"]
